@@ -1,0 +1,3 @@
+from designer.cli.main import main
+
+raise SystemExit(main())
