@@ -133,14 +133,28 @@ def _body_variants(body: bytes, parsed: Any, is_json: bool) -> Iterator[_Variant
                     f"same JSON written {what}",
                     cause,
                 )
-        # PHP's json_encode escapes '/' as '\/' (Salla, WooCommerce).
+        # PHP's json_encode escapes '/' as '\/' (Salla, WooCommerce), and with
+        # the JSON_HEX_* flags also & < > ' (only strings can hold them).
         php = json.dumps(parsed, ensure_ascii=ensure_ascii, separators=(",", ":"))
+        php = php.replace("/", "\\/")
         yield from fresh(
-            php.replace("/", "\\/").encode("utf-8"),
+            php.encode("utf-8"),
             "the body seems to have been re-serialised: the signature matches the "
             "same JSON written compact with '/' escaped as '\\/' (as PHP writes it)",
             "body-reserialised",
         )
+        for char, escape in _PHP_HEX.items():
+            php = php.replace(char, escape)
+        yield from fresh(
+            php.encode("utf-8"),
+            "the body seems to have been re-serialised: the signature matches the "
+            "same JSON written compact with '/', '&', '<', '>' and quotes escaped "
+            "(as PHP writes it with its JSON_HEX flags)",
+            "body-reserialised",
+        )
+
+
+_PHP_HEX = {"&": "\\u0026", "<": "\\u003C", ">": "\\u003E", "'": "\\u0027"}
 
 
 class _Check:
@@ -358,11 +372,27 @@ class _Check:
                         f"set secretKey: '{name}'",
                         "wrong-secret-key",
                     )
-        return (
+        reason = (
             "no encoding and no re-serialised form of the body matches, so the "
-            f"secret {self.config.secret_key!r} is probably wrong",
-            "wrong-secret",
+            f"secret {self.config.secret_key!r} is probably wrong"
         )
+        if parsed.ok and _is_library_output(body, parsed.value):
+            reason += (
+                "; or the body was re-serialised on the way: these bytes are exactly "
+                "what a JSON library writes, and escapes such as \\u00e9 or \\/ in "
+                "the original cannot be rebuilt"
+            )
+        return reason, "wrong-secret"
+
+
+def _is_library_output(body: bytes, parsed: Any) -> bool:
+    """True when ``body`` is byte for byte a common JSON library's output."""
+    text = body.decode("utf-8", "replace").rstrip("\n")
+    for ensure_ascii in (False, True):
+        for kwargs in ({"separators": (",", ":")}, {}, {"indent": 2}, {"indent": 4}):
+            if json.dumps(parsed, ensure_ascii=ensure_ascii, **kwargs) == text:
+                return True
+    return False
 
 
 def verify(
