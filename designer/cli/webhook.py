@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from designer.core.model import MiniApp
+from designer.core.source import SourceError, load_miniapp
 from designer.core.webhook import Delivery, Headers, WebhookResult, process
 from designer.core.webhook.receiver import (
     DEFAULT_MAX_BODY,
@@ -35,16 +36,11 @@ exit codes:
 
 
 def _load_app(path: str) -> MiniApp:
-    # TODO(integration): use designer.core.source.load_miniapp once merged.
     try:
-        document = json.loads(Path(path).read_text("utf-8"))
-    except OSError as exc:
-        raise CliError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    except ValueError as exc:
-        raise CliError(f"{path} is not a JSON MiniApp: {exc}") from exc
-    if not isinstance(document, dict):
-        raise CliError(f"{path}: the MiniApp must be an object")
-    return MiniApp.from_document(document)
+        source = load_miniapp(path)
+    except SourceError as exc:
+        raise CliError(str(exc)) from exc
+    return MiniApp.from_document(source.document)
 
 
 def _secrets(app: MiniApp, env_name: str | None) -> dict[str, str]:
@@ -253,7 +249,7 @@ def register(sub: Any) -> None:
         epilog=WEBHOOK_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("manifest", metavar="MANIFEST", help="the MiniApp (.json)")
+    p.add_argument("manifest", metavar="MANIFEST", help="the MiniApp (.js or .json)")
     p.add_argument(
         "--payload", required=True, help="body file, read as raw bytes (as signed)"
     )
@@ -275,7 +271,7 @@ def register(sub: Any) -> None:
         description="Run a local receiver; each delivery is verified, routed and "
         "mapped, and answered as webhook.response says (401 on a bad signature).",
     )
-    p.add_argument("manifest", metavar="MANIFEST", help="the MiniApp (.json)")
+    p.add_argument("manifest", metavar="MANIFEST", help="the MiniApp (.js or .json)")
     p.add_argument("--port", type=int, default=0, help="port (default 0: any free)")
     p.add_argument("--secret-env", metavar="VAR", help=secret_help)
     p.add_argument("--save-dir", help="save each delivery (NNN-<event>.json/.body)")
@@ -296,7 +292,7 @@ def register(sub: Any) -> None:
         "and the event header or parameter the MiniApp expects. Exit 0 on a 2xx "
         "answer, 1 otherwise, 2 on bad input.",
     )
-    p.add_argument("manifest", metavar="MANIFEST", help="the MiniApp (.json)")
+    p.add_argument("manifest", metavar="MANIFEST", help="the MiniApp (.js or .json)")
     p.add_argument("--payload", required=True, help="body file, sent byte for byte")
     p.add_argument("--to", required=True, metavar="URL", help="where to post")
     p.add_argument("--event", help="event name for an event header or parameter")

@@ -123,6 +123,7 @@ class Receiver:
         self._app = app
         self._secrets = dict(secrets)
         self._deliveries: list[ReceivedDelivery] = []
+        self._count = 0
         self.on_delivery = on_delivery
         self.max_body = max_body
         self.save_dir = save_dir
@@ -138,6 +139,7 @@ class Receiver:
         self.port: int = self._server.server_address[1]
         self._thread = threading.Thread(
             target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
             name=f"webhook-receiver-{self.port}",
             daemon=True,
         )
@@ -175,10 +177,12 @@ class Receiver:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    def _handle(self, delivery: Delivery) -> tuple[int, bytes, ReceivedDelivery]:
+    def _handle(self, delivery: Delivery) -> tuple[int, bytes]:
+        """Process, keep, save and announce one delivery; returns the answer."""
         with self._lock:
             app, secrets = self._app, self._secrets
-            number = len(self._deliveries) + 1
+            self._count += 1
+            number = self._count
         challenge = _challenge_answer(app, delivery)
         try:
             result = process(app, delivery, secrets=secrets)
@@ -203,7 +207,10 @@ class Receiver:
                 )
             except OSError:
                 log.exception("cannot save delivery %d in %s", number, self.save_dir)
-        return status, body, received
+        # Announced before the answer goes out, so a sender that got its answer
+        # can rely on the delivery having been seen.
+        self._notify(received)
+        return status, body
 
     def _notify(self, received: ReceivedDelivery) -> None:
         if self.on_delivery is None:
@@ -314,9 +321,8 @@ def _make_handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
                 url=self.path,
                 method=self.command,
             )
-            status, answer, received = receiver._handle(delivery)
+            status, answer = receiver._handle(delivery)
             self._send(status, answer)
-            receiver._notify(received)
 
         do_POST = do_PUT = do_PATCH = do_GET = do_DELETE = _receive
 
