@@ -110,7 +110,7 @@ def _print_result(result: WebhookResult) -> None:
             f"operation {result.operation}"
         )
     for f in result.fields:
-        shown = json.dumps(f.value, ensure_ascii=False) if f.status == "ok" else "-"
+        shown = json.dumps(f.value, ensure_ascii=False) if f.present else "-"
         print(f"  {f.field}: {shown}  [{f.status}; {'; '.join(f.trace)}]")
     for d in result.diagnostics:
         print(str(d))
@@ -139,7 +139,7 @@ def delivery_line(received: ReceivedDelivery) -> str:
     """One line about one delivery, for ``listen``."""
     r = received.result
     d = received.delivery
-    ok = sum(1 for f in r.fields if f.status == "ok")
+    ok = sum(1 for f in r.fields if f.present)
     parts = [
         f"#{received.number}",
         f"{d.method} {d.path}",

@@ -12,6 +12,13 @@ from designer.core.webhook.extract import (
     transaction_id,
 )
 from designer.core.webhook.process import process
+from designer.core.webhook.receiver import (
+    DEFAULT_MAX_BODY,
+    ReceivedDelivery,
+    Receiver,
+    ReceiverError,
+    start_receiver,
+)
 from designer.core.webhook.results import (
     CustomerResult,
     EventResult,
@@ -21,6 +28,21 @@ from designer.core.webhook.results import (
     VerificationStatus,
     WebhookResult,
 )
+from designer.core.webhook.send import (
+    SendError,
+    SignedRequest,
+    build_request,
+    send,
+    send_async,
+)
+from designer.core.webhook.store import (
+    SavedDelivery,
+    StoreError,
+    load_deliveries,
+    load_delivery,
+    save_deliveries,
+    save_delivery,
+)
 from designer.core.webhook.verify import (
     VerificationError,
     compute_signature,
@@ -29,6 +51,7 @@ from designer.core.webhook.verify import (
 )
 
 __all__ = [
+    "DEFAULT_MAX_BODY",
     "Change",
     "CustomerResult",
     "Delivery",
@@ -36,20 +59,35 @@ __all__ = [
     "FieldResult",
     "Headers",
     "ParsedBody",
+    "ReceivedDelivery",
+    "Receiver",
+    "ReceiverError",
+    "SavedDelivery",
+    "SendError",
+    "SignedRequest",
+    "StoreError",
     "TransactionIdResult",
     "VerificationError",
     "VerificationResult",
     "VerificationStatus",
     "WebhookResult",
+    "build_request",
     "compute_signature",
     "diff_deliveries",
     "diff_json",
     "extract_customer",
     "extract_event",
+    "load_deliveries",
+    "load_delivery",
     "parse_body",
     "previous_of",
     "process",
+    "save_deliveries",
+    "save_delivery",
+    "send",
+    "send_async",
     "signature_header",
+    "start_receiver",
     "transaction_id",
     "verify",
 ]

@@ -154,6 +154,7 @@ def extract_customer(
         if not found.found or not isinstance(found.value, dict):
             return CustomerResult(base_path, False)
         base = found.value
-    fields = evaluate_mapping(mapping, base)
-    values = {f.field: f.value for f in fields if f.status == "ok"}
+    fields, values, _ = evaluate_mapping(
+        mapping, base, where=("webhook", "customerExtraction", "mapping")
+    )
     return CustomerResult(base_path, True, values, tuple(fields))

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
-from designer.core.diagnostics import Diagnostic, Severity, closest
+from designer.core.diagnostics import Diagnostic, DocPath, Severity, closest
 from designer.core.model import Handler, MiniApp
 from designer.core.webhook._paths import lookup
 from designer.core.webhook._rules import evaluate_mapping
@@ -70,11 +71,15 @@ def _route(app: MiniApp, event: str, diags: list[Diagnostic]) -> Handler | None:
 
 def _evaluate_handler(
     app: MiniApp, handler: Handler, data: object, diags: list[Diagnostic]
-) -> list[FieldResult]:
-    where = ("sync", "webhooks", "handlers", handler.event)
+) -> tuple[list[FieldResult], dict[str, Any]] | None:
+    """Map ``data`` by the handler's shape; None when it cannot be mapped."""
+    where: DocPath = ("sync", "webhooks", "handlers", handler.event)
     if handler.shape == "mapping":
-        # TODO(integration): use designer.core.mapping (rules are JSONPath here).
-        return evaluate_mapping(handler.mapping or {}, data)
+        fields, record, compiled = evaluate_mapping(
+            handler.mapping or {}, data, where=(*where, "mapping")
+        )
+        diags.extend(compiled)
+        return fields, record
     resource = app.sync.resources.get(handler.resource or "") if app.sync else None
     if resource is None:
         known = list(app.sync.resources) if app.sync else []
@@ -89,7 +94,7 @@ def _evaluate_handler(
                 path=(*where, "resource"),
             )
         )
-        return []
+        return None
     target = data
     if handler.data_path:
         found = lookup(data, handler.data_path)
@@ -104,10 +109,15 @@ def _evaluate_handler(
                     path=(*where, "dataPath"),
                 )
             )
-            return []
+            return None
         target = found.value
-    # TODO(integration): use designer.core.mapping (dotted apiMapping rules).
-    return evaluate_mapping(resource.api_mapping or {}, target)
+    fields, record, compiled = evaluate_mapping(
+        resource.api_mapping or {},
+        target,
+        where=("sync", "resources", resource.key, "apiMapping"),
+    )
+    diags.extend(compiled)
+    return fields, record
 
 
 def process(
@@ -190,6 +200,7 @@ def process(
     result.operation = handler.operation
     if not parsed.ok:
         return result
-    result.fields = _evaluate_handler(app, handler, parsed.value, diags)
-    result.record = {f.field: f.value for f in result.fields if f.status == "ok"}
+    mapped = _evaluate_handler(app, handler, parsed.value, diags)
+    if mapped is not None:
+        result.fields, result.record = mapped
     return result

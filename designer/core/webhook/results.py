@@ -11,16 +11,22 @@ from designer.core.diagnostics import Diagnostic
 
 @dataclass(frozen=True, slots=True)
 class FieldResult:
-    """One mapped field: ``status`` is ``ok``, ``missing`` or ``error``."""
+    """One mapped field: ``status`` is ``ok``, ``null``, ``missing``, ``warning``
+    or ``error`` (see :class:`designer.core.mapping.FieldStatus`)."""
 
     field: str
     status: str
     value: Any = None
     trace: tuple[str, ...] = ()
 
+    @property
+    def present(self) -> bool:
+        """True when the field has a value (null included) in the record."""
+        return self.status not in ("missing", "error")
+
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"status": self.status, "trace": list(self.trace)}
-        if self.status == "ok":
+        if self.present:
             out["value"] = self.value
         return out
 
