@@ -200,3 +200,29 @@ def test_skipped_without_a_secret_or_a_config() -> None:
     unknown = verify(config(type="hmac-sha265"), d, SECRETS)
     assert unknown.status == VerificationStatus.SKIPPED
     assert "hmac-sha256" in unknown.reason
+
+
+def test_wrong_secret_on_library_output_mentions_reserialising() -> None:
+    body = json.dumps({"id": 1, "url": "https://x/y"}, indent=2).encode()
+    sig = compute_signature(b"something else", SECRET)
+    result = verify(config(), delivery(body, X_Signature=sig), SECRETS)
+    assert result.cause == "wrong-secret"
+    assert "re-serialised on the way" in result.reason
+
+
+def test_no_secret_in_logs(caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    from designer.core.model import MiniApp
+    from designer.core.webhook import process
+
+    caplog.set_level(logging.DEBUG)
+    app = MiniApp.from_document(
+        {"webhook": {"verification": {"type": "header-token",
+                                      "headerName": "X-Token",
+                                      "secretKey": "webhookSecret"}}}
+    )  # fmt: skip
+    for value in (SECRET, "bad", f" {SECRET} "):
+        result = process(app, delivery(b"{}", X_Token=value), secrets=SECRETS)
+        assert SECRET not in json.dumps(result.to_json())
+    assert SECRET not in caplog.text
