@@ -101,7 +101,11 @@ def _print_result(result: WebhookResult) -> None:
         t = result.transaction_id
         print(f"transactionId: {t.value}{' (generated)' if t.generated else ''}")
     if result.customer is not None:
-        print(f"customer: {json.dumps(result.customer.values, ensure_ascii=False)}")
+        c = result.customer
+        if c.found:
+            print(f"customer: {json.dumps(c.values, ensure_ascii=False)}")
+        else:
+            print(f"customer: none at {c.base_path or 'the payload root'}")
     if result.handler is None:
         print("handler: none")
     else:
