@@ -26,7 +26,7 @@ const SALLA_LIST_ENVELOPE = {
 // One line item of an order, relative to the item. Used by the bulk import
 // and by the order.created handler, so both produce the same items.
 const ORDER_ITEM_MAPPING = {
-  externalId: 'id',
+  externalId: { path: 'id', transform: 'toString' },
   sku: 'sku',
   name: 'name',
   quantity: 'quantity',
@@ -40,17 +40,8 @@ const miniapp = {
   type: NS,
   title: 'Salla',
   label: 'Salla store sync',
-  description: [
-    '## Salla for Karzoun',
-    '',
-    'Imports your Salla **products**, **customers** and **orders**, then keeps them',
-    'up to date in real time through Salla webhooks. Abandoned carts arrive as',
-    'they happen, so you can follow up on WhatsApp within minutes.',
-    '',
-    '- Prices and totals in your store currency (SAR by default)',
-    '- Arabic product names as your store shows them',
-    '- Order status changes reflected within seconds',
-  ].join('\n'),
+  // Markdown, written as one string literal so the designer keeps it as text.
+  description: '## Salla for Karzoun\n\nImports your Salla **products**, **customers** and **orders**, then keeps them up to date in real time through Salla webhooks. Abandoned carts arrive as they happen, so you can follow up on WhatsApp within minutes.\n\n- Prices and totals in your store currency (SAR by default)\n- Arabic product names as your store shows them\n- Order status changes reflected within seconds\n',
   shortDescription: 'Sync products, customers, orders and abandoned carts from Salla.',
   status: 'private',
   version: '1.2.0',
@@ -198,7 +189,7 @@ const miniapp = {
             path: 'skus',
             transform: 'mapItems',
             mapping: {
-              externalId: 'id',
+              externalId: { path: 'id', transform: 'toString' },
               sku: 'sku',
               unitPrice: 'price.amount',
               quantity: 'stock_quantity',
@@ -333,7 +324,11 @@ const miniapp = {
             items: {
               path: '$.data.items',
               transform: 'mapItems',
-              mapping: { externalId: 'id', productCode: 'product_id', quantity: 'quantity' },
+              mapping: {
+                externalId: { path: 'id', transform: 'toString' },
+                productCode: { path: 'product_id', transform: 'toString' },
+                quantity: 'quantity',
+              },
             },
             createdAt: { transform: 'compute', fn: 'toIsoDate', path: '$.data.created_at' },
             updatedAt: { transform: 'compute', fn: 'toIsoDate', path: '$.data.updated_at' },

@@ -10,12 +10,12 @@ const SHOPIFY_API = 'https://{{shopDomain}}/admin/api/2024-07'; // shopDomain: n
 const SHOPIFY_PAGINATION = { paramName: 'limit', defaultLimit: 50, maxLimit: 250 };
 
 const LINE_ITEM_MAPPING = {
-  externalId: 'id',
+  externalId: { path: 'id', transform: 'toString' },
   sku: 'sku',
   name: 'name',
   quantity: 'quantity',
-  unitPrice: 'price',
-  productCode: 'product_id',
+  unitPrice: { path: 'price', transform: 'toNumberOrNull' },
+  productCode: { path: 'product_id', transform: 'toString' },
 };
 
 const miniapp = {
@@ -142,9 +142,9 @@ const miniapp = {
             path: 'variants',
             transform: 'mapItems',
             mapping: {
-              externalId: 'id',
+              externalId: { path: 'id', transform: 'toString' },
               sku: 'sku',
-              unitPrice: 'price',
+              unitPrice: { path: 'price', transform: 'toNumberOrNull' },
               quantity: 'inventory_quantity',
             },
           },

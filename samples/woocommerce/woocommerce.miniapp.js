@@ -182,13 +182,13 @@ module.exports = {
             path: 'line_items',
             transform: 'mapItems',
             mapping: {
-              externalId: 'id',
+              externalId: { path: 'id', transform: 'toString' },
               sku: 'sku',
               name: 'name',
               quantity: 'quantity',
               unitPrice: 'price', // a number here, unlike the other money fields
-              totalAmount: 'total',
-              productCode: 'product_id',
+              totalAmount: { path: 'total', transform: 'toNumberOrNull' },
+              productCode: { path: 'product_id', transform: 'toString' },
             },
           },
           discountCodes: { path: 'coupon_lines', transform: 'joinCodes' },
