@@ -215,7 +215,7 @@ def _unsafe_integer_warning(value: Any) -> str | None:
         return None
     where, number = found
     rounded = js_number_to_string(float(number))
-    place = f" at {where}" if where else ""
+    place = f" (at {where} in the value)" if where else ""
     return (
         f"{number}{place} is beyond 2^53: a JavaScript runtime reading it as a "
         f"number would round it to {rounded}; use transform: 'toString' to keep "
@@ -972,9 +972,9 @@ class _Compiler:
 
         if transform == "compute":
             return self._compute_rule(name, raw)
-        self._unused_keys(name, raw, _RULE_KEYS[transform])
         if transform == "coalesce":
             return self._coalesce_rule(name, raw)
+        self._unused_keys(name, raw, _RULE_KEYS[transform])
         if "path" not in raw:
             fix = (
                 "use transform: 'coalesce' for several paths"
@@ -1002,6 +1002,7 @@ class _Compiler:
             )
         if not isinstance(paths, list):
             return self.invalid(name, "rule-shape", "'paths' must be a list of paths")
+        self._unused_keys(name, raw, _RULE_KEYS["coalesce"])
         getters: list[_Getter] = []
         for text in paths:
             got = self.getter(name, text, "each of 'paths'")
