@@ -24,8 +24,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from designer.core.compute import js_string, parse_number  # noqa: E402
-from designer.core.mapping import compile_mapping  # noqa: E402
+from designer.core.compute import js_string, parse_number
+from designer.core.mapping import compile_mapping
 
 RECORDS = 10_000
 RUNS = 5
@@ -182,10 +182,14 @@ def main() -> None:
     engine = [mapping.evaluate_values(r) for r in records]
     by_hand = [hand_written(r) for r in records]
     if engine != by_hand:
-        first = next(i for i, (a, b) in enumerate(zip(engine, by_hand)) if a != b)
-        print(
-            f"MISMATCH at record {first}:\n  engine {engine[first]}\n  hand {by_hand[first]}"
+        first = next(
+            i
+            for i, pair in enumerate(zip(engine, by_hand, strict=True))
+            if pair[0] != pair[1]
         )
+        print(f"MISMATCH at record {first}:")
+        print(f"  engine {engine[first]}")
+        print(f"  hand   {by_hand[first]}")
 
     t_engine = median_seconds(lambda: [mapping.evaluate_values(r) for r in records])
     t_hand = median_seconds(lambda: [hand_written(r) for r in records])
