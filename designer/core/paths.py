@@ -339,6 +339,10 @@ class Resolution:
     def found(self) -> bool:
         return self.failed_at is None
 
+    @property
+    def missing(self) -> bool:
+        return self.failed_at is not None
+
 
 def _kind(value: Any) -> str:
     if value is None:
