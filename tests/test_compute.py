@@ -169,19 +169,17 @@ def test_every_fn_is_documented_and_its_example_compiles() -> None:
     }
     assert set(examples) == set(REGISTRY)
     for name, args in examples.items():
-        mapping, _ = compile_mapping(
-            {"f": {"transform": "compute", "fn": name, **args}}
-        )
+        mapping = compile_mapping({"f": {"transform": "compute", "fn": name, **args}})
         assert not mapping.diagnostics, name
 
 
 def test_template_syntax_errors_are_diagnostics() -> None:
-    mapping, _ = compile_mapping(
+    mapping = compile_mapping(
         {"f": {"transform": "compute", "fn": "template", "template": "#{ref"}}
     )
     (diag,) = mapping.diagnostics
     assert diag.code == "fn-args" and "unclosed" in diag.message
-    mapping, _ = compile_mapping(
+    mapping = compile_mapping(
         {"f": {"transform": "compute", "fn": "template", "template": "{{x}} {a}"}}
     )
     assert mapping.evaluate({"a": 1})["f"].value == "{x} 1"

@@ -25,7 +25,7 @@ FIXTURES = Path("/work/shared/fixtures/salla")
 
 def one(rule: Any, record: Any) -> Any:
     """The FieldResult of a single rule, checked against the fast path."""
-    mapping, _ = compile_mapping({"f": rule})
+    mapping = compile_mapping({"f": rule})
     result = mapping.evaluate(record)["f"]
     fast = mapping.evaluate_values(record)
     if result.value is MISSING or result.status is FieldStatus.ERROR:
@@ -107,7 +107,7 @@ def test_p2_records_of_a_list_response() -> None:
         "sku",
     )
     assert record_relative_path(("meta", "x"), "data") is None
-    mapping, _ = compile_mapping({"total": "total"})
+    mapping = compile_mapping({"total": "total"})
     assert [mapping.evaluate(r)["total"].value for r in records] == ["10.00", "25.50"]
 
 
@@ -325,11 +325,10 @@ def test_map_items_on_non_lists() -> None:
 
 
 def test_map_items_without_mapping_copies_and_warns_once() -> None:
-    mapping, _ = compile_mapping(
+    mapping = compile_mapping(
         {"items": {"path": "$.data.items", "transform": "mapItems"}}
     )
     (diag,) = mapping.diagnostics
-    assert mapping.diagnostics == _
     assert diag.code == "mapitems-without-mapping"
     assert diag.severity is Severity.WARNING
     rec = {"data": {"items": [{"a": 1}]}}
@@ -337,7 +336,7 @@ def test_map_items_without_mapping_copies_and_warns_once() -> None:
 
 
 def test_literals_and_missing_versus_null() -> None:
-    mapping, _ = compile_mapping(
+    mapping = compile_mapping(
         {
             "a": 5,
             "b": True,
@@ -392,7 +391,7 @@ def test_compute_in_a_rule() -> None:
 
 
 def _diag(rule: Any) -> Any:
-    mapping, _ = compile_mapping(
+    mapping = compile_mapping(
         {"f": rule}, where=("sync", "resources", "orders", "apiMapping")
     )
     (diag,) = mapping.diagnostics
@@ -434,7 +433,7 @@ def test_diagnostics_for_bad_rules() -> None:
 
 
 def test_nested_diagnostics_point_inside_map_items() -> None:
-    mapping, _ = compile_mapping(
+    mapping = compile_mapping(
         {
             "items": {
                 "path": "items",
@@ -451,14 +450,14 @@ def test_nested_diagnostics_point_inside_map_items() -> None:
 
 
 def test_a_mapping_that_is_not_an_object() -> None:
-    mapping, _ = compile_mapping(["a"])
+    mapping = compile_mapping(["a"])
     assert mapping.diagnostics[0].code == "rule-shape"
     assert mapping.evaluate({}).values() == {}
 
 
 def test_salla_order_fixture_end_to_end() -> None:
     order = json.loads((FIXTURES / "webhook-data-order-created.json").read_text())
-    mapping, _ = compile_mapping(
+    mapping = compile_mapping(
         {
             "code": "$.data.id",
             "orderNumber": {"path": "$.data.reference_id", "transform": "toString"},
@@ -537,7 +536,7 @@ _rule = st.one_of(
     st.dictionaries(st.sampled_from("abcd"), _json, max_size=4),
 )
 def test_fast_and_traced_evaluation_agree(rules: dict[str, Any], record: Any) -> None:
-    mapping, _ = compile_mapping(rules)
+    mapping = compile_mapping(rules)
     traced = mapping.evaluate(record)
     expected = {
         k: r.value

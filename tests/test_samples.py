@@ -249,11 +249,12 @@ def _sample_records(
     out = []
     body = json.loads((responses / f"{resource}.json").read_bytes())
     out += [
-        (f"{resource}.json[{i}]", r) for i, r in enumerate(extract_records(body, prop))
+        (f"{resource}.json[{i}]", r)
+        for i, r in enumerate(extract_records(body, prop).records)
     ]
     for path in sorted((responses / f"{resource}-details").glob("*.json")):
         body = json.loads(path.read_bytes())
-        (record,) = extract_records(body, prop)
+        (record,) = extract_records(body, prop).records
         out.append((f"{resource}-details/{path.name}", record))
     return out
 
@@ -344,7 +345,7 @@ def test_shopify_big_ids_stay_exact() -> None:
     sync = _raw(_app(SAMPLES / "shopify" / "shopify.miniapp.js"))
     compiled, _ = _resource_mapping(sync, "products")
     body = json.loads((SAMPLES / "shopify/responses/products.json").read_bytes())
-    record = compiled.evaluate_values(extract_records(body, "products")[0])
+    record = compiled.evaluate_values(extract_records(body, "products").records[0])
     assert record["code"] == "1610521604143693812"
     assert record["productVariants"][0]["externalId"] == "1610521604143693813"
 
@@ -417,7 +418,7 @@ def test_fixture_resources_map(platform: str, resource: str, fixture: str) -> No
     compiled, required = _resource_mapping(sync, resource)
     body = json.loads((FIXTURES / fixture).read_bytes())
     prop = None if platform == "salla" else _data_property(sync, resource)
-    records = extract_records(body, prop)
+    records = extract_records(body, prop).records
     assert records
     for i, record in enumerate(records):
         assert not _problems(compiled.evaluate(record), required), (fixture, i)

@@ -11,7 +11,6 @@ from typing import Any
 from designer.core import jswriter, mapping
 from designer.core.diagnostics import Diagnostic, Severity
 from designer.core.mapping import FieldStatus
-from designer.core.paths import MISSING
 from designer.core.project import Project, SampleError, open_project, read_json_file
 from designer.core.secrets import find_literal_secrets, redact
 from designer.core.source import SourceError
@@ -188,18 +187,21 @@ def cmd_preview(args: argparse.Namespace) -> int:
                 if result.status is FieldStatus.ERROR
                 else Severity.WARNING
             )
-            for message in result.warnings or (result.trace,):
+            problems = [(w.code, w.message) for w in result.warnings] or [
+                (f"field-{result.status}", result.trace)
+            ]
+            for code, message in problems:
                 diags.append(
                     Diagnostic(
                         severity,
-                        f"field-{result.status}",
+                        code,
                         f"record {index}, field {name!r}: {message}",
                         field=name,
                         path=(*where, name),
                         location=project.locate((*where, name)),
                     )
                 )
-        out_records.append(_explain(mapped) if args.explain else mapped.values())
+        out_records.append(mapped.explain() if args.explain else mapped.values())
     errors = any(d.severity is Severity.ERROR for d in diags)
     if args.json:
         json.dump(
@@ -225,32 +227,18 @@ def _records(
     body: Any, data_property: str | None
 ) -> tuple[list[Any], Diagnostic | None]:
     """The records of a raw body: under dataProperty, a bare array, or one record."""
-    try:
-        return mapping.extract_records(body, data_property), None
-    except mapping.RecordsError as exc:
-        if isinstance(body, dict):
-            note = Diagnostic(
-                Severity.INFO,
-                "single-record",
-                f"{exc}; the input is read as one record.",
-                fix="Pass a list response to map every record in it.",
-            )
-            return [body], note
-        raise
-
-
-def _explain(mapped: mapping.MappedRecord) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for name, result in mapped.fields.items():
-        entry: dict[str, Any] = {"status": str(result.status), "trace": result.trace}
-        if result.value is not MISSING:
-            entry["value"] = result.value
-        if result.source_path:
-            entry["source"] = result.source_path
-        if result.warnings:
-            entry["warnings"] = list(result.warnings)
-        out[name] = entry
-    return out
+    found = mapping.extract_records(body, data_property)
+    if found.records or not found.diagnostics:
+        return found.records, None
+    if isinstance(body, dict):
+        note = Diagnostic(
+            Severity.INFO,
+            "single-record",
+            f"{found.diagnostics[0].message}; the input is read as one record.",
+            fix="Pass a list response to map every record in it.",
+        )
+        return [body], note
+    raise mapping.RecordsError(data_property, found.diagnostics[0].message)
 
 
 def _json_default(value: Any) -> Any:

@@ -1079,10 +1079,8 @@ class _Compiler:
             return self.invalid(
                 name, "rule-shape", "'mapping' must be an object of rules"
             )
-        inner, inner_diagnostics = compile_mapping(
-            inner_raw, where=(*self.where, name, "mapping")
-        )
-        self.diagnostics.extend(inner_diagnostics)
+        inner = compile_mapping(inner_raw, where=(*self.where, name, "mapping"))
+        self.diagnostics.extend(inner.diagnostics)
         return _MapItemsRule(name, got, inner)
 
     def _compute_rule(self, name: str, raw: dict[str, Any]) -> CompiledRule:
@@ -1209,15 +1207,12 @@ def _split_template(template: str) -> tuple[tuple[str, ...], list[str]]:
     return tuple(pieces), paths
 
 
-def compile_mapping(
-    raw: Any, *, where: DocPath = ()
-) -> tuple[CompiledMapping, list[Diagnostic]]:
+def compile_mapping(raw: Any, *, where: DocPath = ()) -> CompiledMapping:
     """Compile a mapping object (``apiMapping`` or a handler's ``mapping``).
 
-    Returns the compiled mapping and its diagnostics (also kept as
-    ``.diagnostics``). Never raises on a bad rule: the rule becomes an *error*
-    field and a :class:`Diagnostic` says what is wrong, with
-    ``path=where + (field,)`` and ``field=`` its name.
+    Problems are in the result's ``.diagnostics``. Never raises on a bad
+    rule: the rule becomes an *error* field and a :class:`Diagnostic` says
+    what is wrong, with ``path=where + (field,)`` and ``field=`` its name.
     """
     diagnostics: list[Diagnostic] = []
     if not isinstance(raw, dict):
@@ -1229,10 +1224,10 @@ def compile_mapping(
                 path=where,
             )
         )
-        return CompiledMapping({}, diagnostics), diagnostics
+        return CompiledMapping({}, diagnostics)
     compiler = _Compiler(where, diagnostics)
     rules = {str(name): compiler.rule(str(name), rule) for name, rule in raw.items()}
-    return CompiledMapping(rules, diagnostics), diagnostics
+    return CompiledMapping(rules, diagnostics)
 
 
 # ----------------------------------------------------------------------------- records

@@ -19,7 +19,7 @@ def evaluate_mapping(
     fields = []
     for name, result in mapped.fields.items():
         value = None if result.value is MISSING else result.value
-        trace = (result.trace, *result.warnings)
+        trace = (result.trace, *(w.message for w in result.warnings))
         fields.append(FieldResult(name, str(result.status), value, trace))
     return fields, mapped.values(), list(compiled.diagnostics)
 
