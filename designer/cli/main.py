@@ -12,7 +12,7 @@ from designer import __version__
 
 #: Modules under designer.cli that each add subcommands with ``register(sub)``.
 #: A module sets ``func`` on its parsers: ``func(args) -> int`` (the exit code).
-SUBCOMMAND_MODULES: tuple[str, ...] = ()
+SUBCOMMAND_MODULES: tuple[str, ...] = ("live",)
 
 
 def build_parser() -> argparse.ArgumentParser:
