@@ -49,7 +49,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     sync.add_argument("--first-page", type=int, default=1, help="first page number")
     sync.add_argument("--token-env", default=DEFAULT_TOKEN_ENV, metavar="VAR")
     sync.add_argument(
-        "--ask", action="store_true", help="ask for missing credentials (kept in keyring)"
+        "--ask",
+        action="store_true",
+        help="ask for missing credentials (kept in keyring)",
     )
     sync.add_argument("--json", action="store_true", help="print the summary as JSON")
     sync.set_defaults(func=run_sync)
@@ -114,7 +116,8 @@ def run_sync(args: argparse.Namespace) -> int:
     if missing:
         names = ", ".join(f"[[{k}]] (set {env_name(k)})" for k in missing)
         print(
-            f"warning: no value for {names}; or set {args.token_env} for one credential",
+            f"warning: no value for {names}; "
+            f"or set {args.token_env} for one credential",
             file=sys.stderr,
         )
 

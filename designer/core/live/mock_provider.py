@@ -331,7 +331,9 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             size = int(query.get(size_param, options.default_page_size))
             if "page_info" in query:
-                page = int(base64.urlsafe_b64decode(query["page_info"]).decode())
+                cursor = query["page_info"]
+                text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+                page = int(text.decode().removeprefix("page:"))
             else:
                 page = int(query.get(options.page_param, 1))
         except ValueError:
@@ -354,9 +356,7 @@ class _Handler(BaseHTTPRequestHandler):
             params = dict(query)
             if link_style == "cursor":
                 params.pop(options.page_param, None)
-                params["page_info"] = base64.urlsafe_b64encode(
-                    str(number).encode()
-                ).decode()
+                params["page_info"] = _cursor(number)
             else:
                 params[options.page_param] = str(number)
             host = self.headers.get("Host", "127.0.0.1")
@@ -412,6 +412,11 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(200, data, headers)
 
 
+def _cursor(page: int) -> str:
+    """An opaque page cursor, like Shopify's ``page_info``."""
+    return base64.urlsafe_b64encode(f"page:{page}".encode()).decode().rstrip("=")
+
+
 class MockProvider:
     """A running mock provider (in a background thread); :meth:`stop` ends it."""
 
@@ -435,7 +440,10 @@ class MockProvider:
 
     def start(self) -> MockProvider:
         self._thread = threading.Thread(
-            target=self._server.serve_forever, name="mock-provider", daemon=True
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="mock-provider",
+            daemon=True,
         )
         self._thread.start()
         return self
