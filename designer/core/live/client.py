@@ -194,6 +194,32 @@ def parse_json_body(
         return None, message, offset, exc.lineno, exc.colno
 
 
+class _ScrubSecrets(logging.Filter):
+    """Replaces live credential values in third-party log records.
+
+    httpx logs every request URL at INFO, and a URL may carry a token in its
+    query (``?access_token=[[accessToken]]``); httpcore traces at DEBUG. The
+    filter sits on those loggers, so no handler ever sees the value.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: dict[str, str] = {}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.secrets:
+            message = record.getMessage()
+            scrubbed = scrub(message, self.secrets)
+            if scrubbed != message:
+                record.msg, record.args = scrubbed, None
+        return True
+
+
+_SCRUBBER = _ScrubSecrets()
+for _name in ("httpx", "httpcore.http11", "httpcore.http2", "httpcore.connection"):
+    logging.getLogger(_name).addFilter(_SCRUBBER)
+
+
 class LiveClient:
     """One HTTP client for a session or a run; close it with :meth:`aclose`."""
 
@@ -236,6 +262,7 @@ class LiveClient:
 
         Raises :class:`TransportError` when no response came after the retries.
         """
+        _SCRUBBER.secrets.update(request.secrets)
         shown_url = scrub(request.url, request.secrets)
         attempt = 0
         while True:

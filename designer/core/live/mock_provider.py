@@ -184,7 +184,8 @@ class _Handler(BaseHTTPRequestHandler):
     state: _State
 
     def log_message(self, format: str, *args: Any) -> None:
-        logger.debug("mock: " + format, *args)
+        # The request line is not logged: its query may carry a token.
+        pass
 
     def do_GET(self) -> None:
         arrived = time.monotonic()
@@ -193,6 +194,7 @@ class _Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up (a timeout test): nothing to answer
         finally:
+            logger.debug("mock: %s %s", self.command, urlsplit(self.path).path)
             with self.state.lock:
                 self.state.requests.append(
                     SeenRequest(
