@@ -1,9 +1,9 @@
 """The HTTP side of live fetching: one ``httpx.AsyncClient``, paced and retried.
 
-* Pacing: ``rateLimitPerSecond`` R spaces the *start* of every request of a
-  run (list pages, details, retries) at least 1/R s apart. Each start is a
-  deadline on the monotonic clock, and the wait loops until the clock has
-  passed it, because timers can fire early.
+* Pacing: ``rateLimitPerSecond`` R schedules the *start* of every request of
+  a run (list pages, details, retries) on deadlines 1/R s apart on the
+  monotonic clock; the wait loops until the clock has passed the deadline,
+  because timers can fire early.
 * Timeout: ``syncConfiguration.timeout`` (ms) bounds each request.
 * Retries: connection errors, timeouts and 5xx are retried with exponential
   backoff (``RetryPolicy.backoff`` s, doubled each time, at most
@@ -148,7 +148,13 @@ def retry_after_seconds(
 
 
 class Pacer:
-    """Spaces request starts at least ``1 / rate`` s apart on the monotonic clock."""
+    """Paces request starts to ``rate`` per second from monotonic deadlines.
+
+    Request k of a steady run starts no earlier than k / rate s after the
+    first, so the rate over any stretch never exceeds ``rate``. A start that
+    wakes late does not delay the next deadline (the average holds at
+    ``rate``); after an idle spell the schedule restarts from now.
+    """
 
     def __init__(
         self, rate: float | None, clock: Callable[[], float] = time.monotonic
@@ -158,8 +164,7 @@ class Pacer:
         self._next = 0.0
 
     async def wait(self) -> None:
-        now = self.clock()
-        slot = max(now, self._next)
+        slot = max(self.clock(), self._next)
         if self.interval:
             self._next = slot + self.interval
         await sleep_until(slot, self.clock)
