@@ -28,6 +28,7 @@ from designer.core.live.mock_provider import (
     options_from_args,
 )
 from designer.core.model import MiniApp
+from designer.core.source import SourceError, load_miniapp
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -66,12 +67,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _load_document(path: Path) -> dict[str, Any]:
-    # TODO(integration): read with designer.core.source.load_miniapp (JS literals)
-    # once the `source` branch lands; until then only JSON MiniApps are read.
-    value = json.loads(path.read_text(encoding="utf-8"))
-    if not isinstance(value, dict):
-        raise ValueError(f"{path}: a MiniApp is an object")
-    return value
+    """The MiniApp document (JS object literal or JSON) read from ``path``."""
+    return load_miniapp(path).document
 
 
 def _progress(event: LiveEvent) -> None:
@@ -94,8 +91,8 @@ def run_sync(args: argparse.Namespace) -> int:
     path = Path(args.manifest)
     try:
         miniapp = MiniApp.from_document(_load_document(path))
-    except (OSError, ValueError) as exc:
-        print(f"error: cannot read {path}: {exc}", file=sys.stderr)
+    except SourceError as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return 1
     if miniapp.sync is None:
         print(f"error: {path} has no sync block", file=sys.stderr)

@@ -134,3 +134,22 @@ def test_mock_provider_command_serves_and_stops_on_ctrl_c(samples) -> None:
     finally:
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=10) == 0
+
+
+def test_sync_reads_a_js_miniapp(samples, provider, tmp_path, capsys, monkeypatch):
+    mock = provider(samples(orders=envelope(records(3))), token=TOKEN)
+    monkeypatch.setenv("SYNC_DESIGNER_TOKEN", TOKEN)
+    path = tmp_path / "app.js"
+    path.write_text(
+        "module.exports = {\n  ns: 'js-test',\n  sync: {\n"
+        f"    baseUrl: '{mock.url}',\n"
+        "    headers: { Authorization: 'Bearer [[accessToken]]' },\n"
+        "    resources: { orders: {\n"
+        "      endpoints: { list: { url: '/orders' } },\n"
+        "      pagination: { paramName: 'per_page', defaultLimit: 10 },\n"
+        "      responseMapping: {\n"
+        "        dataProperty: 'data', totalProperty: 'pagination.total' },\n"
+        "    } },\n  },\n};\n"
+    )
+    assert main(["sync", str(path), "--resource", "orders", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["records"] == 3
