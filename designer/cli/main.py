@@ -13,7 +13,7 @@ from designer import __version__
 
 #: Modules under designer.cli that each add subcommands with ``register(sub)``.
 #: A module sets ``func`` on its parsers: ``func(args) -> int`` (the exit code).
-SUBCOMMAND_MODULES: tuple[str, ...] = ("core", "webhook")
+SUBCOMMAND_MODULES: tuple[str, ...] = ("core", "live", "webhook")
 
 
 def build_parser() -> argparse.ArgumentParser:
