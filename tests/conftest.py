@@ -9,6 +9,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
 
+#: Qt messages that say nothing about our code: the offscreen platform cannot
+#: resize windows to their size hints.
+QT_NOISE = (r"This plugin does not support propagateSizeHints\(\)",)
+
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # pytest-qt: a Qt message at WARNING or above fails the test that caused
@@ -17,3 +21,5 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.get_closest_marker("qt_log_level_fail") is None:
             item.add_marker(pytest.mark.qt_log_level_fail("WARNING"))
+        if item.get_closest_marker("qt_log_ignore") is None:
+            item.add_marker(pytest.mark.qt_log_ignore(*QT_NOISE))
