@@ -7,7 +7,7 @@ import os
 # Before anything imports Qt.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import pytest  # noqa: E402
+import pytest
 
 #: Qt messages that say nothing about our code: the offscreen platform cannot
 #: resize windows to their size hints.

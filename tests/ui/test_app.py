@@ -11,6 +11,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -50,9 +51,9 @@ def test_a1_work_started_in_a_constructor_runs_once_the_loop_is_up():
 
 
 class SlowHandler(BaseHTTPRequestHandler):
-    requests: list[str] = []
+    requests: ClassVar[list[str]] = []
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         SlowHandler.requests.append(self.path)
         time.sleep(10)
         self.send_response(200)

@@ -85,7 +85,7 @@ def test_children_are_created_only_when_asked():
     data = model.index(0, 0, root)
     assert model.rowCount(data) == 10_000
     model.index(5, 0, data)
-    created = list(model._created_parents())  # noqa: SLF001
+    created = list(model._created_parents())
     # root holder, $, data: only one of the 10 000 records got a node.
     data_node = data.internalPointer()
     assert sum(child is not None for child in data_node.children) == 1
@@ -104,16 +104,14 @@ def test_big_integer_is_shown_exactly_with_a_warning():
 
 
 def test_previews_and_types():
-    assert preview("a\"b") == '"a\\"b"'
+    assert preview('a"b') == '"a\\"b"'
     assert preview({"a": 1, "b": 2}) == "{2 keys}"
     assert preview([1]) == "[1 item]"
     assert preview(True) == "true"
     assert preview(None) == "null"
     assert preview(10.5) == "10.5"
     model = model_with({"s": "x", "n": 1.5, "b": False, "z": None, "l": []})
-    types = [
-        model.data(model.index_for_path((key,), COLUMN_TYPE)) for key in "snbzl"
-    ]
+    types = [model.data(model.index_for_path((key,), COLUMN_TYPE)) for key in "snbzl"]
     assert types == ["string", "number", "boolean", "null", "array"]
 
 

@@ -133,9 +133,7 @@ def test_copy_paths_and_value(qtbot, view):
     assert clipboard.text() == str(2**61)
 
 
-def test_mouse_drag_from_the_tree_asks_the_model_for_the_path(
-    qtbot, view, monkeypatch
-):
+def test_mouse_drag_from_the_tree_asks_the_model_for_the_path(qtbot, view, monkeypatch):
     # The offscreen platform ends a drag at once, so the drop side cannot be
     # seen here; what is checked is that a real mouse drag reaches the model.
     view.set_document(P2)
