@@ -1,0 +1,49 @@
+"""Run a plain function in Qt's thread pool and get its result as a signal."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QThreadPool, Signal
+
+log = logging.getLogger(__name__)
+
+
+class Job(QObject):
+    """One call running in a worker thread; signals are delivered in the GUI thread."""
+
+    done = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, function: Callable[[], Any], parent: QObject | None = None):
+        super().__init__(parent)
+        self._function = function
+
+    def start(self) -> None:
+        QThreadPool.globalInstance().start(self._work)
+
+    def _work(self) -> None:
+        try:
+            result = self._function()
+        except Exception as exc:  # a worker reports, never dies silently
+            log.exception("background job failed")
+            self._emit(self.failed, f"{type(exc).__name__}: {exc}")
+        else:
+            self._emit(self.done, result)
+
+    def _emit(self, signal: Any, value: Any) -> None:
+        try:
+            signal.emit(value)
+        except RuntimeError:
+            # The job's owner was deleted meanwhile (window closed): nobody
+            # is left to tell.
+            log.debug("background job finished after its owner was deleted")
+
+
+def run_job(function: Callable[[], Any], *, parent: QObject | None = None) -> Job:
+    """Start ``function()`` in the thread pool; keep the returned job referenced."""
+    job = Job(function, parent)
+    job.start()
+    return job
