@@ -52,6 +52,7 @@ __all__ = [
     "Segments",
     "SingleMatch",
     "compile_jsonpath",
+    "describe_keys",
     "evaluate",
     "evaluate_one",
     "find_literal_dotted_keys",
@@ -348,7 +349,8 @@ def _kind(value: Any) -> str:
     return type(value).__name__
 
 
-def _key_list(obj: dict[str, Any], limit: int = 8) -> str:
+def describe_keys(obj: dict[str, Any], limit: int = 8) -> str:
+    """The keys of ``obj`` as a short JSON-like list, for messages."""
     keys = list(obj)
     shown = ", ".join(json.dumps(k, ensure_ascii=False) for k in keys[:limit])
     if len(keys) > limit:
@@ -362,7 +364,7 @@ def _why(value: Any, seg: str | int) -> str:
             return f"index {seg} out of range for list of length {len(value)}"
         return f"cannot read index {seg} of {_a(_kind(value))}"
     if isinstance(value, dict):
-        return f"key {seg!r} not in object with keys {_key_list(value)}"
+        return f"key {seg!r} not in object with keys {describe_keys(value)}"
     if isinstance(value, list) and _INDEX.fullmatch(seg):
         return f"cannot read key {seg!r} of a list (write [{seg}] for an index)"
     return f"cannot read key {seg!r} of {_a(_kind(value))}"
