@@ -126,8 +126,7 @@ def _check_base(app: MiniApp) -> list[Diagnostic]:
 def _mapping_diagnostics(raw: Any, where: DocPath) -> list[Diagnostic]:
     if not isinstance(raw, dict):
         return []
-    _compiled, diags = mapping_engine.compile_mapping(raw, where=where)
-    return list(diags)
+    return list(mapping_engine.compile_mapping(raw, where=where).diagnostics)
 
 
 def _required(
@@ -301,7 +300,7 @@ def _check_response_mapping(
             )
             continue
         found = paths.resolve(body, segments)
-        if found.missing:
+        if not found.found:
             out.append(
                 Diagnostic(
                     Severity.ERROR,
