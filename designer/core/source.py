@@ -28,7 +28,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, NoReturn, TypeVar
+from typing import Literal, NamedTuple, NoReturn, TypeVar
 
 import tree_sitter
 import tree_sitter_javascript
@@ -80,8 +80,7 @@ class SourceError(Exception):
         return text
 
 
-@dataclass(frozen=True, slots=True)
-class ValueSpan:
+class ValueSpan(NamedTuple):
     """Where one value of the document is written, as ``str`` offsets into the text.
 
     ``start``/``end`` cover the value's expression; ``key_start``/``key_end``
@@ -100,8 +99,7 @@ class ValueSpan:
     property_form: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class ObjectLayout:
+class ObjectLayout(NamedTuple):
     """The punctuation of one object literal, for inserting a property into it."""
 
     open: int
@@ -289,8 +287,10 @@ def _unescape(match: re.Match[str]) -> str:
 
 def cook_string(raw: str) -> str:
     """The value of a JS string body (without its quotes): escapes decoded."""
-    value = _ESCAPE.sub(_unescape, raw) if "\\" in raw else raw
-    if any("\ud800" <= ch <= "\udfff" for ch in value):
+    if "\\" not in raw:
+        return raw
+    value = _ESCAPE.sub(_unescape, raw)
+    if _SURROGATE.search(value):
         # "\uD83C\uDF81" is one character in JS: join surrogate pairs.
         value = value.encode("utf-16-le", "surrogatepass").decode(
             "utf-16-le", "surrogatepass"
@@ -298,6 +298,7 @@ def cook_string(raw: str) -> str:
     return value
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _WIDE = re.compile(r"[^\x00-\x7f]")
 _LEGACY_OCTAL = re.compile(r"0[0-7]+")
 _LEADING_ZERO = re.compile(r"0[0-9]+")
@@ -356,6 +357,8 @@ class _Reader:
         self.data = text.encode("utf-8", "surrogatepass")
         self.line_starts = _line_starts(text)
         self.shift = 0
+        #: True while byte offsets are str offsets (ASCII text, no prefix).
+        self.plain = text.isascii()
         self.decls: dict[str, _Decl] = {}
         self.resolving: list[str] = []
         self.spans: dict[DocPath, ValueSpan] = {}
@@ -365,9 +368,10 @@ class _Reader:
     # offsets and errors
 
     def _build_offsets(self) -> None:
-        """Byte offset -> str offset, cheaply: identity for ASCII text."""
-        self.wide_bytes: list[int] = []
-        self.extra: list[int] = []
+        """Tables for byte offset -> str offset; empty for ASCII text."""
+        # A sentinel first entry saves a bounds check in every lookup.
+        self.wide_bytes: list[int] = [-1]
+        self.extra: list[int] = [0]
         if self.text.isascii():
             return
         extra = 0
@@ -380,26 +384,30 @@ class _Reader:
             self.extra.append(extra)
 
     def char(self, byte: int) -> int:
+        """The str offset of a byte offset in the parsed buffer."""
         byte = max(byte - self.shift, 0)
-        if not self.wide_bytes:
-            return byte
-        at = bisect.bisect_right(self.wide_bytes, byte) - 1
-        return byte - (self.extra[at] if at >= 0 else 0)
+        return byte - self.extra[bisect.bisect_right(self.wide_bytes, byte) - 1]
+
+    # While reading, offsets are bytes of the parsed buffer; they become str
+    # offsets once at the end (see _to_text_offsets), which is much cheaper
+    # than converting each one as it is met.
 
     def start(self, node: tree_sitter.Node) -> int:
-        return self.char(node.start_byte)
+        return node.start_byte
 
     def end(self, node: tree_sitter.Node) -> int:
-        return self.char(node.end_byte)
+        return node.end_byte
 
     def source(self, node: tree_sitter.Node) -> str:
-        return self.text[self.start(node) : self.end(node)]
+        if self.plain:
+            return self.text[node.start_byte : node.end_byte]
+        return (node.text or b"").decode("utf-8", "surrogatepass")
 
-    def where(self, offset: int) -> SourceLocation:
-        return _offset_location(self.line_starts, offset, self.filename)
+    def where(self, byte: int) -> SourceLocation:
+        return _offset_location(self.line_starts, self.char(byte), self.filename)
 
     def fail(self, node: tree_sitter.Node, message: str, fix: str | None) -> NoReturn:
-        raise SourceError(message, self.where(self.start(node)), fix)
+        raise SourceError(message, self.where(node.start_byte), fix)
 
     # the whole file
 
@@ -417,6 +425,7 @@ class _Reader:
         ):
             self.shift = len(_BARE_PREFIX)
             tree = parser.parse(_BARE_PREFIX + self.data)
+            self.plain = False
         root = tree.root_node
         if root.has_error:
             self._syntax_error(root)
@@ -434,6 +443,8 @@ class _Reader:
             for node in _comment_cursor().captures(root).get("comment", [])
         ]
         comments.sort()
+        if not self.plain:
+            self._to_text_offsets(comments)
         return MiniAppSource(
             path=None,
             text=self.text,
@@ -445,6 +456,39 @@ class _Reader:
             filename=self.filename,
             _line_starts=self.line_starts,
         )
+
+    def _to_text_offsets(self, comments: list[tuple[int, int]]) -> None:
+        shift, wide, extra = self.shift, self.wide_bytes, self.extra
+        find = bisect.bisect_right
+
+        def char(byte: int) -> int:
+            byte -= shift
+            return byte - extra[find(wide, byte) - 1]
+
+        self.spans = {
+            path: ValueSpan(
+                char(span.start),
+                char(span.end),
+                None if span.key_start is None else char(span.key_start),
+                None if span.key_end is None else char(span.key_end),
+                span.property_form,
+            )
+            for path, span in self.spans.items()
+        }
+        self.objects = {
+            path: ObjectLayout(
+                char(layout.open),
+                char(layout.close),
+                None
+                if layout.last_member is None
+                else (char(layout.last_member[0]), char(layout.last_member[1])),
+                None
+                if layout.trailing_comma_end is None
+                else char(layout.trailing_comma_end),
+            )
+            for path, layout in self.objects.items()
+        }
+        comments[:] = [(char(start), char(end)) for start, end in comments]
 
     def _read_json(self) -> dict[str, Value]:
         try:
@@ -689,43 +733,49 @@ class _Reader:
     def _object(self, node: tree_sitter.Node, path: DocPath, depth: int) -> Value:
         result: dict[str, Value] = {}
         seen: dict[str, int] = {}
-        last_member: tuple[int, int] | None = None
-        trailing_comma_end: int | None = None
+        last_member: tree_sitter.Node | None = None
+        trailing_comma: tree_sitter.Node | None = None
         for child in node.children:
             kind = child.type
             if kind == ",":
-                if last_member is None or trailing_comma_end is not None:
+                if last_member is None or trailing_comma is not None:
                     self.fail(
                         child,
                         "syntax error: a comma with no property before it",
                         "remove the extra comma",
                     )
-                trailing_comma_end = self.end(child)
+                trailing_comma = child
                 continue
-            if not child.is_named or kind in ("comment", "html_comment"):
+            if kind in _OBJECT_SKIP:
                 continue
-            last_member = (self.start(child), self.end(child))
-            trailing_comma_end = None
+            last_member = child
+            trailing_comma = None
             if kind == "spread_element":
                 self._spread_into_object(result, child, path, depth)
                 continue
-            key, key_node = self._member_key(child)
+            parts = child.children if kind == "pair" else None
+            key, key_node = self._member_key(child, parts)
+            key_start = self.start(key_node)
             if key in seen:
                 first_line = self.where(seen[key]).line
-                line = self.where(self.start(key_node)).line
+                line = self.where(key_start).line
                 self.fail(
                     key_node,
                     f"duplicate key {key!r} on lines {first_line} and {line}; "
                     "the later one would silently win",
                     "remove or rename one of them",
                 )
-            seen[key] = self.start(key_node)
+            seen[key] = key_start
             child_path = (*path, key)
-            self._forget(result, key, child_path)
-            if kind == "pair":
-                value_node = child.child_by_field_name("value")
-                if value_node is None:  # pragma: no cover - a syntax error
-                    self.fail(child, "a property without a value", None)
+            if key in result:
+                self._forget(result, key, child_path)
+            if parts is not None:
+                # children, not child_by_field_name: several times faster here.
+                value_node = parts[-1]
+                if value_node.type in _TRIVIA:
+                    value_node = next(
+                        p for p in reversed(parts) if p.type not in _TRIVIA
+                    )
                 result[key] = self.value(value_node, child_path, depth + 1)
             elif kind == "shorthand_property_identifier":
                 result[key] = self._identifier(child, child_path, depth + 1)
@@ -735,28 +785,28 @@ class _Reader:
                 )
                 result[key] = Code(self.source(child), kind)
             else:
-                self.fail(
-                    child, f"unexpected {kind.replace('_', ' ')} in an object", None
-                )
+                what = kind.replace("_", " ")
+                self.fail(child, f"unexpected {what} in an object", None)
             span = self.spans[child_path]
             self.spans[child_path] = ValueSpan(
-                span.start,
-                span.end,
-                self.start(key_node),
-                self.end(key_node),
-                span.property_form,
+                span.start, span.end, key_start, self.end(key_node), span.property_form
             )
         self.objects[path] = ObjectLayout(
-            self.start(node), self.end(node) - 1, last_member, trailing_comma_end
+            self.start(node),
+            self.end(node) - 1,
+            None
+            if last_member is None
+            else (self.start(last_member), self.end(last_member)),
+            None if trailing_comma is None else self.end(trailing_comma),
         )
         return result
 
-    def _member_key(self, member: tree_sitter.Node) -> tuple[str, tree_sitter.Node]:
+    def _member_key(
+        self, member: tree_sitter.Node, parts: list[tree_sitter.Node] | None
+    ) -> tuple[str, tree_sitter.Node]:
         if member.type == "shorthand_property_identifier":
             return self.source(member), member
-        key_node = member.child_by_field_name(
-            "key" if member.type == "pair" else "name"
-        )
+        key_node = parts[0] if parts else member.child_by_field_name("name")
         if key_node is None:  # pragma: no cover - a syntax error
             self.fail(member, "a property without a name", None)
         kind = key_node.type
@@ -988,6 +1038,8 @@ class _Reader:
 
 
 _NOT_DATA: Value = object()
+_OBJECT_SKIP = frozenset({"{", "}", "comment", "html_comment"})
+_TRIVIA = frozenset({"comment", "html_comment"})
 
 _T = TypeVar("_T")
 

@@ -1,0 +1,554 @@
+"""Writing MiniApp values: JavaScript in the platform's style, JSON, and edits in place.
+
+:func:`to_js` and :func:`to_json` render a value; :func:`replace_value`
+rewrites one value of a loaded :class:`~designer.core.source.MiniAppSource`
+and leaves every other byte of the file as it was; :func:`write_atomic` puts
+the result on disk without ever leaving a half-written file.
+
+Exceptions::
+
+    ExportError     a value cannot be written in the requested form (names its DocPath)
+    WriteError      a file could not be written; the original is left untouched
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import math
+import os
+import re
+import shutil
+import stat
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from designer.core.diagnostics import DocPath
+from designer.core.source import MiniAppSource, ObjectLayout
+from designer.core.values import Code, Value
+
+__all__ = [
+    "ExportError",
+    "Replacement",
+    "WriteError",
+    "replace_value",
+    "to_js",
+    "to_json",
+    "write_atomic",
+]
+
+log = logging.getLogger(__name__)
+
+#: The width the writer keeps one-line arrays within.
+MAX_WIDTH = 88
+
+
+class ExportError(Exception):
+    """A value that cannot be written in the requested form."""
+
+    def __init__(
+        self, message: str, *, path: DocPath | None = None, fix: str | None = None
+    ) -> None:
+        self.message = message
+        self.path = path
+        self.fix = fix
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = f"{format_doc_path(self.path)}: " if self.path is not None else ""
+        text = f"{where}{self.message}"
+        if self.fix:
+            text += f" ({self.fix})"
+        return text
+
+
+class WriteError(Exception):
+    """A file that could not be written; the file on disk is as it was before."""
+
+    def __init__(self, message: str, *, path: Path, fix: str | None = None) -> None:
+        self.message = message
+        self.path = path
+        self.fix = fix
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        text = f"{self.path}: {self.message}"
+        if self.fix:
+            text += f" ({self.fix})"
+        return text
+
+
+def format_doc_path(path: DocPath) -> str:
+    """A DocPath as a reader would write it: ``sync.resources['line items'][0]``."""
+    out = ""
+    for step in path:
+        if isinstance(step, int):
+            out += f"[{step}]"
+        elif _IDENTIFIER.fullmatch(step):
+            out += f".{step}" if out else step
+        else:
+            out += f"[{_js_string(step)}]"
+    return out or "<document>"
+
+
+# --- JavaScript ---------------------------------------------------------------
+
+_IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
+_NEEDS_ESCAPE = re.compile(r"[\\'\x00-\x1f\x7f\u2028\u2029\ud800-\udfff]")
+_ESCAPES = {
+    "\\": "\\\\",
+    "'": "\\'",
+    "\n": "\\n",
+    "\r": "\\r",
+    "\t": "\\t",
+    "\b": "\\b",
+    "\f": "\\f",
+    "\v": "\\v",
+}
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    ch = match.group()
+    known = _ESCAPES.get(ch)
+    if known is not None:
+        return known
+    point = ord(ch)
+    return f"\\x{point:02x}" if point < 0x100 else f"\\u{point:04x}"
+
+
+def _js_string(text: str) -> str:
+    """A single-quoted JS string; non-ASCII stays as is, control characters escape."""
+    return "'" + _NEEDS_ESCAPE.sub(_escape_char, text) + "'"
+
+
+def js_key(key: str) -> str:
+    """A property name as written in an object literal."""
+    if key == "__proto__":
+        # `__proto__: v` and `'__proto__': v` both set the prototype in JS;
+        # only a computed key defines a property of that name.
+        return "['__proto__']"
+    if _IDENTIFIER.fullmatch(key):
+        return key
+    return _js_string(key)
+
+
+def _js_scalar(value: Value, path: DocPath) -> str | None:
+    """The JS text of a scalar, or None for containers and code."""
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "NaN"
+        if math.isinf(value):
+            return "Infinity" if value > 0 else "-Infinity"
+        return repr(value)
+    if isinstance(value, str):
+        return _js_string(value)
+    if isinstance(value, (dict, list, Code)):
+        return None
+    raise ExportError(
+        f"cannot write a {type(value).__name__} value",
+        path=path,
+        fix="use only JSON values, or Code for JavaScript",
+    )
+
+
+class _JsWriter:
+    def __init__(self, unit: str) -> None:
+        self.unit = unit
+
+    def render(self, value: Value, level: int, column: int, path: DocPath) -> str:
+        scalar = _js_scalar(value, path)
+        if scalar is not None:
+            return scalar
+        if isinstance(value, Code):
+            return value.text
+        if isinstance(value, dict):
+            return self._object(value, level, path)
+        return self._array(value, level, column, path)
+
+    def _object(self, value: dict[str, Value], level: int, path: DocPath) -> str:
+        if not value:
+            return "{}"
+        inner = self.unit * (level + 1)
+        lines = ["{"]
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise ExportError(
+                    f"the key {key!r} is not a string", path=path, fix="use text keys"
+                )
+            if isinstance(item, Code) and item.kind == "method_definition":
+                lines.append(f"{inner}{item.text},")
+                continue
+            name = js_key(key)
+            column = len(inner) + len(name) + 2
+            rendered = self.render(item, level + 1, column, (*path, key))
+            lines.append(f"{inner}{name}: {rendered},")
+        lines.append(self.unit * level + "}")
+        return "\n".join(lines)
+
+    def _array(self, value: list[Value], level: int, column: int, path: DocPath) -> str:
+        if not value:
+            return "[]"
+        scalars = [_js_scalar(item, (*path, i)) for i, item in enumerate(value)]
+        if all(s is not None for s in scalars):
+            one_line = "[" + ", ".join(s for s in scalars if s is not None) + "]"
+            if column + len(one_line) + 1 <= MAX_WIDTH:  # +1 for the trailing comma
+                return one_line
+        inner = self.unit * (level + 1)
+        lines = ["["]
+        for index, item in enumerate(value):
+            rendered = self.render(item, level + 1, len(inner), (*path, index))
+            lines.append(f"{inner}{rendered},")
+        lines.append(self.unit * level + "]")
+        return "\n".join(lines)
+
+
+def to_js(value: Value, *, indent: int = 2, level: int = 0) -> str:
+    """``value`` as JavaScript in the platform's style.
+
+    Two-space indent, single quotes, a trailing comma after every item of a
+    multi-line object or array, keys quoted only when they are not plain
+    identifiers (``__proto__`` is written ``['__proto__']``, the only spelling
+    that makes it an ordinary key). Objects always take one line per property
+    (``{}`` when empty); an array of scalars stays on one line when it fits
+    in 88 columns, counted from the indentation of ``level``. :class:`Code` is
+    written exactly as its text; ints are exact at any size; floats are
+    written so that they read back to the same float. The first line is not
+    indented; the closing bracket of a multi-line value is indented to ``level``.
+    """
+    return _JsWriter(" " * indent).render(value, level, indent * level, ())
+
+
+# --- JSON -------------------------------------------------------------------------
+
+
+def _json_ready(value: Value, path: DocPath, code_as_string: bool) -> Value:
+    if isinstance(value, Code):
+        if code_as_string:
+            return value.text
+        raise ExportError(
+            f"this value is JavaScript code ({value.kind}), which JSON cannot hold",
+            path=path,
+            fix="export as JavaScript instead, or write the code as a string",
+        )
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ExportError(
+            f"{value} is not a JSON number", path=path, fix="export as JavaScript"
+        )
+    if isinstance(value, dict):
+        out: dict[str, Value] = {}
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise ExportError(f"the key {key!r} is not a string", path=path)
+            out[key] = _json_ready(item, (*path, key), code_as_string)
+        return out
+    if isinstance(value, list):
+        return [
+            _json_ready(item, (*path, i), code_as_string)
+            for i, item in enumerate(value)
+        ]
+    if value is None or isinstance(value, (str, int, float)):
+        return value
+    raise ExportError(f"cannot write a {type(value).__name__} value", path=path)
+
+
+def to_json(value: Value, *, indent: int = 2, code_as_string: bool = False) -> str:
+    """``value`` as JSON (UTF-8 text, non-ASCII kept, ints exact).
+
+    A :class:`Code` value raises :class:`ExportError` naming its DocPath,
+    unless ``code_as_string`` is set: then its source text is written as a
+    JSON string, which is how the platform's JSON submissions carry code.
+    """
+    return json.dumps(
+        _json_ready(value, (), code_as_string),
+        indent=indent,
+        ensure_ascii=False,
+        allow_nan=False,
+    )
+
+
+# --- editing a source in place ------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Replacement:
+    """The new text of a file after :func:`replace_value`, and what the edit cost."""
+
+    text: str
+    #: ``(start, end)`` of the text replaced in the old file (equal when inserted).
+    start: int
+    end: int
+    #: True when the key was absent and a new property was added.
+    inserted: bool
+    #: Comments that were inside the replaced value and are gone now.
+    dropped_comments: tuple[str, ...] = ()
+    #: Other DocPaths whose value was written at the same place (a shared
+    #: constant): they changed too.
+    shared_with: tuple[DocPath, ...] = ()
+
+    @property
+    def comments_dropped(self) -> int:
+        return len(self.dropped_comments)
+
+
+def replace_value(
+    source: MiniAppSource, doc_path: DocPath, new_value: Value
+) -> Replacement:
+    """The text of ``source`` with only the value at ``doc_path`` rewritten.
+
+    The value is rendered as JS (or JSON for a ``.json`` source) and
+    re-indented to sit where the old one started; every character outside
+    the old value's span is kept. A value reached through a constant is
+    rewritten at the constant's declaration. When the key is absent, a new
+    property is added as the last one of its parent object literal, in that
+    object's trailing-comma style.
+    """
+    path = tuple(doc_path)
+    span = source.spans.get(path)
+    if span is None:
+        return _insert(source, path, new_value)
+    text = source.text
+    newline = _newline(text)
+    line_start = text.rfind("\n", 0, span.start) + 1
+    indent = _indentation(text, line_start)
+    unit = _indent_unit(text)
+    prefix = ""
+    if span.property_form:
+        if not path or not isinstance(path[-1], str):  # pragma: no cover - by reading
+            raise ExportError("cannot rewrite this value in place", path=path)
+        prefix = (
+            f"{json.dumps(path[-1], ensure_ascii=False)}: "
+            if source.kind == "json"
+            else f"{js_key(path[-1])}: "
+        )
+    column = span.start - line_start + len(prefix)
+    rendered = prefix + _render(source, new_value, unit, column, path)
+    rendered = _reindent(rendered, indent, newline)
+    shared = tuple(
+        other
+        for other, other_span in source.spans.items()
+        if other != path
+        and other_span.start == span.start
+        and other_span.end == span.end
+        and other[: len(path)] != path
+    )
+    dropped = tuple(source.comments_in(span.start, span.end))
+    if dropped:
+        log.debug("rewriting %s drops %d comment(s)", path, len(dropped))
+    return Replacement(
+        text=text[: span.start] + rendered + text[span.end :],
+        start=span.start,
+        end=span.end,
+        inserted=False,
+        dropped_comments=dropped,
+        shared_with=shared,
+    )
+
+
+def _render(
+    source: MiniAppSource, value: Value, unit: str, column: int, path: DocPath
+) -> str:
+    if source.kind == "json":
+        ready = _json_ready(value, path, code_as_string=False)
+        return json.dumps(ready, indent=unit, ensure_ascii=False, allow_nan=False)
+    return _JsWriter(unit).render(value, 0, column, path)
+
+
+_LEADING = re.compile(r"^([ \t]+)\S", re.MULTILINE)
+
+
+def _indent_unit(text: str) -> str:
+    """The file's indentation step: a tab, or the smallest run of leading spaces."""
+    widths = []
+    for match in _LEADING.finditer(text, 0, 20_000):
+        lead = match.group(1)
+        if lead.startswith("\t"):
+            return "\t"
+        widths.append(len(lead))
+    step = min((w for w in widths if w >= 2), default=2)
+    return " " * min(step, 8)
+
+
+def _newline(text: str) -> str:
+    crlf = text.count("\r\n")
+    return "\r\n" if crlf and crlf * 2 >= text.count("\n") else "\n"
+
+
+def _indentation(text: str, line_start: int) -> str:
+    end = line_start
+    while end < len(text) and text[end] in " \t":
+        end += 1
+    return text[line_start:end]
+
+
+def _reindent(rendered: str, indent: str, newline: str) -> str:
+    """Continuation lines moved under ``indent``, with the file's line endings."""
+    lines = rendered.replace("\r\n", "\n").split("\n")
+    return newline.join(
+        [lines[0], *(indent + line if line else line for line in lines[1:])]
+    )
+
+
+def _insert(source: MiniAppSource, path: DocPath, value: Value) -> Replacement:
+    if not path:
+        raise ExportError("the document root cannot be replaced in place", path=path)
+    parent, key = path[:-1], path[-1]
+    layout = source.objects.get(parent)
+    if not isinstance(key, str) or layout is None:
+        raise ExportError(
+            "there is no object literal to add this key to",
+            path=path,
+            fix=f"write {format_doc_path(parent)} as an object in the file first",
+        )
+    text = source.text
+    newline = _newline(text)
+    json_kind = source.kind == "json"
+    name = json.dumps(key, ensure_ascii=False) if json_kind else js_key(key)
+    open_line = text.rfind("\n", 0, layout.open) + 1
+    base = _indentation(text, open_line)
+    unit = _indent_unit(text)
+    member_indent = base + unit
+    if layout.last_member is not None:
+        member_line = text.rfind("\n", 0, layout.last_member[0]) + 1
+        if not text[member_line : layout.last_member[0]].strip():
+            member_indent = text[member_line : layout.last_member[0]]
+
+    trailing = layout.trailing_comma_end is not None and not json_kind
+    entry_column = len(member_indent) + len(name) + 2
+    rendered = _render(source, value, unit, entry_column, path)
+    entry = _reindent(f"{name}: {rendered}", member_indent, newline)
+    edits = _insertion_edits(
+        text, layout, entry, member_indent, base, newline, trailing
+    )
+    edits.sort(reverse=True)
+    new_text = text
+    for offset, piece in edits:
+        new_text = new_text[:offset] + piece + new_text[offset:]
+    at = edits[-1][0]
+    return Replacement(text=new_text, start=at, end=at, inserted=True)
+
+
+def _insertion_edits(
+    text: str,
+    layout: ObjectLayout,
+    entry: str,
+    member_indent: str,
+    base: str,
+    newline: str,
+    trailing: bool,
+) -> list[tuple[int, str]]:
+    """Where to add ``entry`` to an object literal, as ``(offset, text)`` inserts."""
+    comma = "," if trailing else ""
+    close_line = text.rfind("\n", 0, layout.close) + 1
+    brace_alone = not text[close_line : layout.close].strip()
+    last = layout.last_member
+    if last is None:
+        return [
+            (layout.open + 1, f"{newline}{member_indent}{entry}{comma}{newline}{base}")
+        ]
+    if brace_alone and close_line > last[1]:
+        edits = [(close_line, f"{member_indent}{entry}{comma}{newline}")]
+        if layout.trailing_comma_end is None:
+            edits.append((last[1], ","))
+        return edits
+    if layout.trailing_comma_end is not None:
+        return [(layout.trailing_comma_end, f" {entry}{comma}")]
+    return [(last[1], f", {entry}")]
+
+
+# --- files -------------------------------------------------------------------------
+
+
+def write_atomic(path: str | Path, text: str, *, backup: bool = True) -> Path | None:
+    """Write ``text`` (UTF-8, line endings as given) to ``path`` all or nothing.
+
+    The text goes to a temporary file in the same directory, is flushed to
+    disk, and then takes the file's place in one rename, so a crash leaves
+    either the old file or the new one. The old file's permissions are kept.
+    With ``backup``, the previous file is first copied to ``<name>.bak``; the
+    backup's path is returned (None when there was no previous file or no
+    backup was asked for). A symlink is followed: its target is rewritten.
+    """
+    target = Path(os.path.realpath(path))
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise WriteError(
+            f"the text cannot be written as UTF-8 ({exc.reason})",
+            path=target,
+            fix="remove the unpaired surrogate character",
+        ) from exc
+    try:
+        mode: int | None = stat.S_IMODE(target.stat().st_mode)
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise _write_error(target, exc) from exc
+
+    try:
+        fd, temp_name = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
+        )
+    except OSError as exc:
+        raise _write_error(target, exc) from exc
+    temp = Path(temp_name)
+    backup_path: Path | None = None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, mode if mode is not None else 0o666 & ~_umask())
+        if backup and mode is not None:
+            backup_path = target.with_name(target.name + ".bak")
+            shutil.copy2(target, backup_path)
+        os.replace(temp, target)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        if isinstance(exc, OSError):
+            raise _write_error(target, exc) from exc
+        raise
+    _sync_directory(target.parent)
+    log.debug("wrote %s (%d bytes)", target, len(data))
+    return backup_path
+
+
+def _write_error(target: Path, exc: OSError) -> WriteError:
+    return WriteError(
+        f"cannot write the file: {exc.strerror or exc}",
+        path=target,
+        fix="check that the folder exists and is writable; the file was not changed",
+    )
+
+
+def _umask() -> int:
+    # WORKAROUND: os has no read-only umask query; set and restore at once.
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
+
+
+def _sync_directory(directory: Path) -> None:
+    """Make the rename itself durable where the platform allows it."""
+    if os.name != "posix":
+        return
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
