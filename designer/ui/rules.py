@@ -338,13 +338,36 @@ def with_transform(
             "mapping": item_mapping(rule),
             **extra,
         }
-    out: dict[str, Any] = {"path": found[0], "transform": transform}
     if transform == "compute":
-        previous = rule.get("fn") if isinstance(rule, Mapping) else None
-        out["fn"] = fn if fn is not None else previous
-        if out["fn"] is None:
-            del out["fn"]
-    return {**out, **extra}
+        return _compute_rule(rule, found, fn)
+    return {"path": found[0], "transform": transform, **extra}
+
+
+def _compute_rule(rule: Any, found: list[str], fn: str | None) -> dict[str, Any]:
+    """A compute rule for ``fn`` that reads ``found`` through the fn's path arguments.
+
+    Text arguments the rule already has are kept; the fn's own keys are taken
+    from :data:`designer.core.compute.REGISTRY`.
+    """
+    from designer.core.compute import REGISTRY, ArgKind
+
+    previous = rule.get("fn") if isinstance(rule, Mapping) else None
+    name = fn if fn is not None else previous
+    out: dict[str, Any] = {"transform": "compute"}
+    if isinstance(name, str):
+        out["fn"] = name
+    spec = REGISTRY.get(name) if isinstance(name, str) else None
+    if spec is None:
+        out["path"] = found[0]
+        return out
+    for arg in spec.args:
+        if arg.kind is ArgKind.PATH:
+            out[arg.name] = found[0]
+        elif arg.kind is ArgKind.PATHS:
+            out[arg.name] = list(found)
+        elif isinstance(rule, Mapping) and arg.name in rule:
+            out[arg.name] = rule[arg.name]
+    return out
 
 
 def _extra_keys(rule: Any) -> dict[str, Any]:

@@ -225,11 +225,19 @@ def test_with_transform_round_trips():
     assert with_transform(
         {"paths": ["a", "b"], "transform": "coalesce"}, "toNumberOrNull"
     ) == {"path": "a", "transform": "toNumberOrNull"}
-    assert with_transform("a", "compute", fn="fullName") == {
-        "path": "a",
+    assert with_transform("a", "compute", fn="lowercase") == {
         "transform": "compute",
-        "fn": "fullName",
+        "fn": "lowercase",
+        "path": "a",
     }
+    coalesced = {"paths": ["code", "mobile"], "transform": "coalesce"}
+    assert with_transform(coalesced, "compute", fn="joinPhone") == {
+        "transform": "compute",
+        "fn": "joinPhone",
+        "paths": ["code", "mobile"],
+    }
+    split = {"transform": "compute", "fn": "splitName", "path": "n", "part": "last"}
+    assert with_transform(split, "compute") == split
     assert with_transform("a", "literal", value=0) == {"value": 0}
     assert with_transform(
         {"path": "a", "transform": "toString", "default": 1}, "coalesce"
