@@ -8,11 +8,9 @@ from pathlib import Path
 import pytest
 
 from designer.core.project import open_project
-from designer.ui.document import DesignerDocument, MappingTarget
+from designer.ui.document import DesignerDocument
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "ui_shop"
-ORDERS = MappingTarget.resource("orders")
-ORDER_CREATED = MappingTarget.handler("order.created")
 
 
 @pytest.fixture
