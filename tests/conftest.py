@@ -1,17 +1,17 @@
-"""Shared test set-up: Qt runs offscreen, and a Qt warning fails the test."""
+"""Shared test setup: Qt runs offscreen, and a Qt warning fails the test."""
 
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 # Before anything imports Qt.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+#: Qt messages that say nothing about our code: the offscreen platform cannot
+#: resize windows to their size hints.
+QT_NOISE = (r"This plugin does not support propagateSizeHints\(\)",)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -21,3 +21,5 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.get_closest_marker("qt_log_level_fail") is None:
             item.add_marker(pytest.mark.qt_log_level_fail("WARNING"))
+        if item.get_closest_marker("qt_log_ignore") is None:
+            item.add_marker(pytest.mark.qt_log_ignore(*QT_NOISE))

@@ -10,6 +10,7 @@ from typing import Any
 
 from designer.core import jswriter, mapping
 from designer.core.diagnostics import Diagnostic, Severity
+from designer.core.mapping import FieldStatus
 from designer.core.project import Project, SampleError, open_project, read_json_file
 from designer.core.secrets import find_literal_secrets, redact
 from designer.core.source import SourceError
@@ -164,34 +165,43 @@ def cmd_preview(args: argparse.Namespace) -> int:
     except SampleError as exc:
         return _error(str(exc))
     where = ("sync", "resources", resource.key, "apiMapping")
-    compiled, diags = mapping.compile_mapping(resource.api_mapping or {}, where=where)
-    diags = [_locate(project, d) for d in diags]
+    compiled = mapping.compile_mapping(resource.api_mapping or {}, where=where)
+    diags = [_locate(project, d) for d in compiled.diagnostics]
     data_property = (
         resource.response_mapping.data_property if resource.response_mapping else None
     )
-    extracted = mapping.extract_records(body, data_property)
-    diags += extracted.diagnostics
+    try:
+        records, note = _records(body, data_property)
+    except mapping.RecordsError as exc:
+        return _error(f"{args.input}: {exc}")
+    if note is not None:
+        diags.append(note)
     out_records: list[dict[str, Any]] = []
-    for index, record in enumerate(extracted.records):
+    for index, record in enumerate(records):
         mapped = compiled.evaluate(record)
         for name, result in mapped.fields.items():
-            for warning in result.warnings:
+            if result.status not in (FieldStatus.ERROR, FieldStatus.WARNING):
+                continue
+            severity = (
+                Severity.ERROR
+                if result.status is FieldStatus.ERROR
+                else Severity.WARNING
+            )
+            problems = [(w.code, w.message) for w in result.warnings] or [
+                (f"field-{result.status}", result.trace)
+            ]
+            for code, message in problems:
                 diags.append(
                     Diagnostic(
-                        Severity.ERROR
-                        if result.status == "error"
-                        else Severity.WARNING,
-                        warning.code,
-                        f"record {index}, field {name!r}: {warning.message}",
+                        severity,
+                        code,
+                        f"record {index}, field {name!r}: {message}",
                         field=name,
                         path=(*where, name),
                         location=project.locate((*where, name)),
                     )
                 )
-        if args.explain:
-            out_records.append(mapped.explain())
-        else:
-            out_records.append(mapped.values())
+        out_records.append(mapped.explain() if args.explain else mapped.values())
     errors = any(d.severity is Severity.ERROR for d in diags)
     if args.json:
         json.dump(
@@ -211,6 +221,24 @@ def cmd_preview(args: argparse.Namespace) -> int:
         _print_diagnostics(diags)
         print(f"{len(out_records)} record(s) mapped from {args.input}")
     return 1 if errors else 0
+
+
+def _records(
+    body: Any, data_property: str | None
+) -> tuple[list[Any], Diagnostic | None]:
+    """The records of a raw body: under dataProperty, a bare array, or one record."""
+    found = mapping.extract_records(body, data_property)
+    if found.records or not found.diagnostics:
+        return found.records, None
+    if isinstance(body, dict):
+        note = Diagnostic(
+            Severity.INFO,
+            "single-record",
+            f"{found.diagnostics[0].message}; the input is read as one record.",
+            fix="Pass a list response to map every record in it.",
+        )
+        return [body], note
+    raise mapping.RecordsError(data_property, found.diagnostics[0].message)
 
 
 def _json_default(value: Any) -> Any:

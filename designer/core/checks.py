@@ -149,6 +149,13 @@ def _required(
     return out
 
 
+def _only_code(content_type: ContentType) -> ContentType:
+    from dataclasses import replace
+
+    fields = tuple(replace(f, required=f.name == "code") for f in content_type.fields)
+    return replace(content_type, fields=fields)
+
+
 def _content_type(
     catalogue: Catalogue, type_id: str, where: DocPath, owner: str
 ) -> tuple[ContentType | None, list[Diagnostic]]:
@@ -425,5 +432,9 @@ def _check_handler(
                 )
             )
         else:
+            if handler.operation == "update":
+                # An update changes fields of a record that exists: only the id
+                # that finds it is required (the designer's reading of the docs).
+                content_type = _only_code(content_type)
             out += _required(content_type, handler.mapping, (*where, "mapping"), owner)
     return out

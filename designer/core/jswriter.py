@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from designer.core.diagnostics import DocPath
-from designer.core.source import MiniAppSource, ObjectLayout
+from designer.core.source import MiniAppSource
 from designer.core.values import Code, Value
 
 __all__ = [
@@ -422,47 +422,37 @@ def _insert(source: MiniAppSource, path: DocPath, value: Value) -> Replacement:
         if not text[member_line : layout.last_member[0]].strip():
             member_indent = text[member_line : layout.last_member[0]]
 
-    trailing = layout.trailing_comma_end is not None and not json_kind
-    entry_column = len(member_indent) + len(name) + 2
-    rendered = _render(source, value, unit, entry_column, path)
-    entry = _reindent(f"{name}: {rendered}", member_indent, newline)
-    edits = _insertion_edits(
-        text, layout, entry, member_indent, base, newline, trailing
-    )
-    edits.sort(reverse=True)
-    new_text = text
-    for offset, piece in edits:
-        new_text = new_text[:offset] + piece + new_text[offset:]
-    at = edits[-1][0]
-    return Replacement(text=new_text, start=at, end=at, inserted=True)
-
-
-def _insertion_edits(
-    text: str,
-    layout: ObjectLayout,
-    entry: str,
-    member_indent: str,
-    base: str,
-    newline: str,
-    trailing: bool,
-) -> list[tuple[int, str]]:
-    """Where to add ``entry`` to an object literal, as ``(offset, text)`` inserts."""
-    comma = "," if trailing else ""
     close_line = text.rfind("\n", 0, layout.close) + 1
-    brace_alone = not text[close_line : layout.close].strip()
     last = layout.last_member
+    # Three layouts: an empty object, one property per line (the closing brace
+    # on a line of its own), or everything on one line.
+    one_per_line = last is not None and (
+        not text[close_line : layout.close].strip() and close_line > last[1]
+    )
     if last is None:
-        return [
-            (layout.open + 1, f"{newline}{member_indent}{entry}{comma}{newline}{base}")
-        ]
-    if brace_alone and close_line > last[1]:
-        edits = [(close_line, f"{member_indent}{entry}{comma}{newline}")]
+        trailing = not json_kind
+    else:
+        trailing = layout.trailing_comma_end is not None and not json_kind
+    comma = "," if trailing else ""
+    indent = member_indent if last is None or one_per_line else base
+    rendered = _render(source, value, unit, len(indent) + len(name) + 2, path)
+    entry = _reindent(f"{name}: {rendered}", indent, newline)
+
+    if last is None:
+        edits = [(layout.open + 1, f"{newline}{indent}{entry}{comma}{newline}{base}")]
+    elif one_per_line:
+        edits = [(close_line, f"{indent}{entry}{comma}{newline}")]
         if layout.trailing_comma_end is None:
             edits.append((last[1], ","))
-        return edits
-    if layout.trailing_comma_end is not None:
-        return [(layout.trailing_comma_end, f" {entry}{comma}")]
-    return [(last[1], f", {entry}")]
+    elif layout.trailing_comma_end is not None:
+        edits = [(layout.trailing_comma_end, f" {entry}{comma}")]
+    else:
+        edits = [(last[1], f", {entry}")]
+    new_text = text
+    for offset, piece in sorted(edits, reverse=True):
+        new_text = new_text[:offset] + piece + new_text[offset:]
+    at = min(offset for offset, _ in edits)
+    return Replacement(text=new_text, start=at, end=at, inserted=True)
 
 
 # --- files -------------------------------------------------------------------------

@@ -60,7 +60,7 @@ would round it (``toString`` avoids that; its trace notes the exact source).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Final
@@ -96,8 +96,10 @@ __all__ = [
     "TRANSFORMS",
     "CompiledMapping",
     "CompiledRule",
+    "ExtractedRecords",
     "FieldResult",
     "FieldStatus",
+    "FieldWarning",
     "MappedRecord",
     "MappingError",
     "RecordsError",
@@ -155,8 +157,38 @@ class FieldResult:
     status: FieldStatus
     trace: str
     source_path: str | None = None
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[FieldWarning, ...] = ()
     items: tuple[MappedRecord, ...] | None = None
+
+    def explain(self) -> dict[str, Any]:
+        """This result as JSON data; ``value`` is absent when missing."""
+        out: dict[str, Any] = {"status": str(self.status), "trace": self.trace}
+        if self.value is not MISSING:
+            out["value"] = self.value
+        if self.source_path is not None:
+            out["source_path"] = self.source_path
+        if self.warnings:
+            out["warnings"] = [
+                {"code": w.code, "message": w.message} for w in self.warnings
+            ]
+        if self.items is not None:
+            out["items"] = [item.explain() for item in self.items]
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class FieldWarning:
+    """A doubt about a field's value: a stable ``code`` and a message for people.
+
+    Codes: ``unsafe-integer``, ``several-matches``, ``literal-dotted-key``,
+    ``not-a-number``, ``compute``, ``item-problem``.
+    """
+
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
 
 
 _STATUS_RANK = {
@@ -181,6 +213,10 @@ class MappedRecord:
     def __getitem__(self, name: str) -> FieldResult:
         return self.fields[name]
 
+    def explain(self) -> dict[str, Any]:
+        """Every field as JSON data: value (absent when missing), status, trace."""
+        return {name: result.explain() for name, result in self.fields.items()}
+
     def __iter__(self) -> Iterator[str]:
         return iter(self.fields)
 
@@ -198,7 +234,7 @@ def _show(value: Any) -> str:
     return render_segment_value(value)
 
 
-def _status(value: Any, warnings: tuple[str, ...] | list[str]) -> FieldStatus:
+def _status(value: Any, warnings: Sequence[FieldWarning]) -> FieldStatus:
     if value is MISSING:
         return FieldStatus.MISSING
     if warnings:
@@ -215,7 +251,7 @@ def _unsafe_integer_warning(value: Any) -> str | None:
         return None
     where, number = found
     rounded = js_number_to_string(float(number))
-    place = f" at {where}" if where else ""
+    place = f" (at {where} in the value)" if where else ""
     return (
         f"{number}{place} is beyond 2^53: a JavaScript runtime reading it as a "
         f"number would round it to {rounded}; use transform: 'toString' to keep "
@@ -251,7 +287,7 @@ class _Read:
     value: Any
     source: str | None
     trace: str
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[FieldWarning, ...] = ()
 
 
 def _fast_walk(segments: Segments) -> Callable[[Any], Any]:
@@ -341,7 +377,7 @@ class _Getter:
         segments = self.segments
         res = resolve(record, segments)
         literal = find_literal_dotted_keys(record, segments)
-        warnings: list[str] = []
+        warnings: list[FieldWarning] = []
         if res.found:
             notes = self._index_notes(record, segments)
             for lit in literal:
@@ -350,8 +386,11 @@ class _Getter:
                     repr(s) for s in segments[lit.at : lit.at + lit.span]
                 )
                 warnings.append(
-                    f"{self.text} read the keys {used}; the data also has a literal "
-                    f"key {lit.key!r}, read only as {quoted}"
+                    FieldWarning(
+                        "literal-dotted-key",
+                        f"{self.text} read the keys {used}; the data also has a "
+                        f"literal key {lit.key!r}, read only as {quoted}",
+                    )
                 )
             trace = f"{self.text} = {_show(res.value)}{notes}"
             return _Read(res.value, self.text, trace, tuple(warnings))
@@ -375,7 +414,12 @@ class _Getter:
             quoted = self.render((*segments[: lit.at], lit.key))
             note = f"the data has a literal key {lit.key!r}, reachable only as {quoted}"
             trace += f"; {note}"
-            warnings.append(f"{self.text} was read as separate keys; {note}")
+            warnings.append(
+                FieldWarning(
+                    "literal-dotted-key",
+                    f"{self.text} was read as separate keys; {note}",
+                )
+            )
         return _Read(MISSING, None, trace, tuple(warnings))
 
     def _index_notes(self, record: Any, segments: Segments) -> str:
@@ -396,12 +440,13 @@ class _Getter:
         segments, value = matches[0]
         source = render_jsonpath(segments)
         trace = f"{self.text} = {_show(value)} (at {source})"
-        warnings: tuple[str, ...] = ()
+        warnings: tuple[FieldWarning, ...] = ()
         if len(matches) > 1:
-            warnings = (
+            message = (
                 f"{self.text} matched {len(matches)} values where one is expected; "
-                f"used the first, at {source}",
+                f"used the first, at {source}"
             )
+            warnings = (FieldWarning("several-matches", message),)
             trace += f", first of {len(matches)} matches"
         return _Read(value, source, trace, warnings)
 
@@ -480,7 +525,7 @@ def _result(
     value: Any,
     trace: str,
     source: str | None,
-    warnings: list[str],
+    warnings: list[FieldWarning],
     items: tuple[MappedRecord, ...] | None = None,
     *,
     check_unsafe: bool = True,
@@ -488,14 +533,14 @@ def _result(
     if check_unsafe and value is not MISSING:
         unsafe = _unsafe_integer_warning(value)
         if unsafe:
-            warnings.append(unsafe)
+            warnings.append(FieldWarning("unsafe-integer", unsafe))
     return FieldResult(
         value, _status(value, warnings), trace, source, tuple(warnings), items
     )
 
 
 def _error(
-    trace: str, source: str | None = None, warnings: list[str] | None = None
+    trace: str, source: str | None = None, warnings: list[FieldWarning] | None = None
 ) -> FieldResult:
     return FieldResult(MISSING, FieldStatus.ERROR, trace, source, tuple(warnings or ()))
 
@@ -536,7 +581,8 @@ class _PathRule(CompiledRule):
         if self.transform == "toNumberOrNull":
             _, why = parse_number(read.value)
             if why:
-                warnings.append(f"toNumberOrNull gave null: {why}")
+                message = f"toNumberOrNull gave null: {why}"
+                warnings.append(FieldWarning("not-a-number", message))
         trace += f"{_ARROW}{_show(value)}"
         if self.transform == "toString" and is_unsafe_integer(read.value):
             trace += " (the source number is beyond 2^53; the text keeps it exact)"
@@ -575,7 +621,7 @@ class _CoalesceRule(CompiledRule):
 
     def traced(self, record: Any) -> FieldResult:
         parts: list[str] = []
-        warnings: list[str] = []
+        warnings: list[FieldWarning] = []
         seen_value = False
         for getter in self.getters:
             read = getter.read(record)
@@ -640,7 +686,7 @@ class _ComputeRule(CompiledRule):
     def traced(self, record: Any) -> FieldResult:
         args: dict[str, Any] = {}
         shown: list[str] = []
-        warnings: list[str] = []
+        warnings: list[FieldWarning] = []
         source: str | None = None
         for plan in self.plans:
             reads = [g.read(record) for g in plan.getters]
@@ -661,7 +707,9 @@ class _ComputeRule(CompiledRule):
                     shown.append(f"{plan.name}: {plan.literal!r}")
         trace = f"{self.fn.name}({', '.join(shown)})"
         try:
-            value = self.fn.func(args, warnings.append)
+            value = self.fn.func(
+                args, lambda message: warnings.append(FieldWarning("compute", message))
+            )
         except ComputeError as exc:
             return _error(f"{trace}: {exc}", source, warnings)
         trace += f"{_ARROW}{_show(value)}"
@@ -724,9 +772,11 @@ class _MapItemsRule(CompiledRule):
                 if res.status in (FieldStatus.ERROR, FieldStatus.WARNING):
                     problems += 1
                     if problems <= 3:
-                        warnings.append(f"item {i}, {name}: {res.status}: {res.trace}")
+                        message = f"item {i}, {name}: {res.status}: {res.trace}"
+                        warnings.append(FieldWarning("item-problem", message))
         if problems > 3:
-            warnings.append(f"… and {problems - 3} more item problems")
+            message = f"… and {problems - 3} more item problems"
+            warnings.append(FieldWarning("item-problem", message))
         trace = (
             f"{self.getter.text}: list of {count}{_ARROW}mapItems{_ARROW}{count} items"
         )
@@ -972,9 +1022,9 @@ class _Compiler:
 
         if transform == "compute":
             return self._compute_rule(name, raw)
-        self._unused_keys(name, raw, _RULE_KEYS[transform])
         if transform == "coalesce":
             return self._coalesce_rule(name, raw)
+        self._unused_keys(name, raw, _RULE_KEYS[transform])
         if "path" not in raw:
             fix = (
                 "use transform: 'coalesce' for several paths"
@@ -1002,6 +1052,7 @@ class _Compiler:
             )
         if not isinstance(paths, list):
             return self.invalid(name, "rule-shape", "'paths' must be a list of paths")
+        self._unused_keys(name, raw, _RULE_KEYS["coalesce"])
         getters: list[_Getter] = []
         for text in paths:
             got = self.getter(name, text, "each of 'paths'")
@@ -1159,9 +1210,9 @@ def _split_template(template: str) -> tuple[tuple[str, ...], list[str]]:
 def compile_mapping(raw: Any, *, where: DocPath = ()) -> CompiledMapping:
     """Compile a mapping object (``apiMapping`` or a handler's ``mapping``).
 
-    Never raises on a bad rule: the rule becomes an *error* field and a
-    :class:`Diagnostic` in ``.diagnostics`` says what is wrong, with
-    ``path=where + (field,)`` and ``field=`` its name.
+    Problems are in the result's ``.diagnostics``. Never raises on a bad
+    rule: the rule becomes an *error* field and a :class:`Diagnostic` says
+    what is wrong, with ``path=where + (field,)`` and ``field=`` its name.
     """
     diagnostics: list[Diagnostic] = []
     if not isinstance(raw, dict):
@@ -1182,14 +1233,36 @@ def compile_mapping(raw: Any, *, where: DocPath = ()) -> CompiledMapping:
 # ----------------------------------------------------------------------------- records
 
 
-def extract_records(body: Any, data_property: str | None) -> list[Any]:
+@dataclass(frozen=True, slots=True)
+class ExtractedRecords:
+    """The records of a response, and what went wrong finding them."""
+
+    records: list[Any]
+    diagnostics: list[Diagnostic]
+
+
+def extract_records(body: Any, data_property: str | None) -> ExtractedRecords:
     """The records of a response body.
 
     With ``data_property`` (a dotted path, as in ``responseMapping``) the
     records are the list there, or the one object there. Without it the body
-    is the list of records, or one record. Raises :class:`RecordsError` when
-    ``data_property`` finds nothing, saying where the lists are.
+    is the list of records, or one record. When ``data_property`` finds
+    nothing there are no records and a ``data-property`` diagnostic says why
+    and where the lists are.
     """
+    try:
+        return ExtractedRecords(_records_of(body, data_property), [])
+    except RecordsError as exc:
+        diagnostic = Diagnostic(
+            Severity.ERROR,
+            "data-property",
+            str(exc),
+            "set responseMapping.dataProperty to the path of the list of records",
+        )
+        return ExtractedRecords([], [diagnostic])
+
+
+def _records_of(body: Any, data_property: str | None) -> list[Any]:
     if data_property:
         try:
             segments = parse_dotted(data_property)

@@ -150,10 +150,17 @@ def render_jsonpath(segments: Sequence[str | int], root: str = "$") -> str:
     return "".join(parts)
 
 
+_PLAIN_TEXT = re.compile(r'[^"\\\x00-\x1f\x7f-\x9f\u2028\u2029]*\Z')
+
+
 def render_segment_value(value: Any, limit: int = 60) -> str:
     """A short JSON rendering of ``value`` for traces and messages."""
     if value is MISSING:
         return "missing"
+    if value.__class__ is str and len(value) < limit and _PLAIN_TEXT.match(value):
+        return f'"{value}"'  # what json.dumps would give, without its cost
+    if value.__class__ is int:
+        return str(value)
     try:
         text = json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
     except (TypeError, ValueError):
@@ -332,6 +339,10 @@ class Resolution:
     def found(self) -> bool:
         return self.failed_at is None
 
+    @property
+    def missing(self) -> bool:
+        return self.failed_at is not None
+
 
 def _kind(value: Any) -> str:
     if value is None:
@@ -413,20 +424,27 @@ def find_literal_dotted_keys(
     """
     found: list[LiteralKey] = []
     value = data
+    last = len(segments) - 1
     for i, seg in enumerate(segments):
         if isinstance(value, dict):
-            joined = seg if isinstance(seg, str) else None
-            for j in range(i + 1, len(segments)):
-                nxt = segments[j]
-                if joined is None or not isinstance(nxt, str):
-                    break
-                joined = f"{joined}.{nxt}"
-                if joined in value:
-                    found.append(LiteralKey(i, j - i + 1, joined))
-        step = resolve(value, (seg,))
-        if not step.found:
+            if i < last and isinstance(seg, str) and isinstance(segments[i + 1], str):
+                joined = seg
+                for j in range(i + 1, len(segments)):
+                    nxt = segments[j]
+                    if not isinstance(nxt, str):
+                        break
+                    joined = f"{joined}.{nxt}"
+                    if joined in value:
+                        found.append(LiteralKey(i, j - i + 1, joined))
+            if isinstance(seg, int):
+                break
+            value = value.get(seg, MISSING)
+        elif isinstance(value, list) and isinstance(seg, int):
+            if not -len(value) <= seg < len(value):
+                break
+            value = value[seg]
+        else:
             break
-        value = step.value
     return found
 
 

@@ -92,23 +92,25 @@ def run_window(make_window: Callable[[], QWidget], *, smoke: bool = False) -> in
     previous_hook = sys.excepthook
     sys.excepthook = _report_exception
     previous_qt_handler = qInstallMessageHandler(_qt_message)
+    # Listen before anything runs: a window may close before _main starts.
+    closed = asyncio.Event()
+    app.lastWindowClosed.connect(closed.set)
     try:
         window = make_window()
         window.show()
-        exit_code = loop.run_until_complete(_main(app, window, smoke=smoke))
+        exit_code = loop.run_until_complete(_main(window, closed, smoke=smoke))
         loop.run_until_complete(loop.shutdown_asyncgens())
     finally:
         sys.excepthook = previous_hook
         qInstallMessageHandler(previous_qt_handler)
+        app.lastWindowClosed.disconnect(closed.set)
         tasks.set_loop(None)
         asyncio.set_event_loop(None)
         loop.close()
     return exit_code
 
 
-async def _main(app: QApplication, window: QWidget, *, smoke: bool) -> int:
-    closed = asyncio.Event()
-    app.lastWindowClosed.connect(closed.set)
+async def _main(window: QWidget, closed: asyncio.Event, *, smoke: bool) -> int:
     exit_code = 0
     if smoke:
         exit_code = await _smoke(window)

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QThreadPool, Signal
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
 log = logging.getLogger(__name__)
 
@@ -164,7 +164,11 @@ class JsonLoad(QObject):
 
 
 def load_json_async(path: Path, *, parent: QObject | None = None) -> JsonLoad:
-    """Start loading ``path`` in a worker thread and return the running load."""
+    """Load ``path`` in a worker thread, starting when control returns to Qt.
+
+    The deferred start lets the caller connect the signals first: a signal
+    emitted by the worker before a connection exists would be lost.
+    """
     load = JsonLoad(path, parent)
-    load.start()
+    QTimer.singleShot(0, load, load.start)
     return load

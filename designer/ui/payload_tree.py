@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from decimal import Decimal
 from typing import Any
 
 from jsonpath_ng import Fields, Index, Root
@@ -60,6 +61,11 @@ _BOLD.setBold(True)
 
 PREVIEW_LENGTH = 120
 TOOLTIP_LENGTH = 2000
+
+
+def _js_number(value: int) -> str:
+    """How a JavaScript runtime prints ``value`` after reading it as a number."""
+    return str(int(Decimal(repr(float(value)))))
 
 
 def type_name(value: Any) -> str:
@@ -326,13 +332,20 @@ class _Node:
         return node
 
 
+def _make_top(document: Any) -> _Node:
+    """The invisible holder of the one visible root row, ``$``."""
+    top = _Node(None, 0, (), [document])
+    top.children = [_Node(top, 0, (), document)]
+    return top
+
+
 class PayloadModel(QAbstractItemModel):
     """A read-only tree over one JSON document, with records and coverage."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._document: Any = None
-        self._top = _Node(None, 0, (), [None])
+        self._top = _make_top(None)
         self._loaded = False
         self._records_path: Segments | None = None
         self._current_record: int | None = None
@@ -346,7 +359,7 @@ class PayloadModel(QAbstractItemModel):
         self.beginResetModel()
         self._document = document
         self._loaded = True
-        self._top = _Node(None, 0, (), [document])
+        self._top = _make_top(document)
         self._records_path = guess_records_path(document)
         self._current_record = 0 if self.record_count() else None
         self._coverage = {}
@@ -357,7 +370,7 @@ class PayloadModel(QAbstractItemModel):
         self.beginResetModel()
         self._document = None
         self._loaded = False
-        self._top = _Node(None, 0, (), [None])
+        self._top = _make_top(None)
         self._records_path = None
         self._current_record = None
         self._coverage = {}
@@ -670,7 +683,7 @@ class PayloadModel(QAbstractItemModel):
         if is_unsafe_integer(value):
             return (
                 f"{value} is beyond 2^53: a JavaScript runtime reading it as a "
-                f"number would get {float(value):.0f}. Map it with toString."
+                f"number would get {_js_number(value)}. Map it with toString."
             )
         if column == COLUMN_VALUE and isinstance(value, str) and len(value) > 40:
             return value[:TOOLTIP_LENGTH]

@@ -292,7 +292,8 @@ class PayloadView(QWidget):
             )
         else:
             where = render_jsonpath(path)
-            self.records_label.setText(f"{count} records at {where}")
+            noun = "record" if count == 1 else "records"
+            self.records_label.setText(f"{count} {noun} at {where}")
 
     # -- records -----------------------------------------------------------
 

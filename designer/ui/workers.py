@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QThreadPool, Signal
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,11 @@ class Job(QObject):
 
 
 def run_job(function: Callable[[], Any], *, parent: QObject | None = None) -> Job:
-    """Start ``function()`` in the thread pool; keep the returned job referenced."""
+    """Run ``function()`` in the thread pool once control returns to Qt.
+
+    Connect to the returned job's signals right away (the deferred start makes
+    that safe) and keep it referenced until it reports.
+    """
     job = Job(function, parent)
-    job.start()
+    QTimer.singleShot(0, job, job.start)
     return job

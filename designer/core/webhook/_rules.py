@@ -1,0 +1,27 @@
+"""Mapping rules evaluated by :mod:`designer.core.mapping`, as webhook results."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from designer.core.diagnostics import Diagnostic, DocPath
+from designer.core.mapping import FieldStatus, compile_mapping
+from designer.core.paths import MISSING
+from designer.core.webhook.results import FieldResult
+
+
+def evaluate_mapping(
+    mapping: Any, data: Any, *, where: DocPath = ()
+) -> tuple[list[FieldResult], dict[str, Any], list[Diagnostic]]:
+    """Each field's result, the mapped record (missing fields left out), diagnostics."""
+    compiled = compile_mapping(mapping, where=where)
+    mapped = compiled.evaluate(data)
+    fields = []
+    for name, result in mapped.fields.items():
+        value = None if result.value is MISSING else result.value
+        trace = (result.trace, *(w.message for w in result.warnings))
+        fields.append(FieldResult(name, str(result.status), value, trace))
+    return fields, mapped.values(), list(compiled.diagnostics)
+
+
+__all__ = ["FieldStatus", "evaluate_mapping"]

@@ -1,0 +1,155 @@
+// Maps the real Shopify payloads in /work/shared/fixtures/shopify (the
+// official Python client's test fixtures). Detail files wrap the record
+// ({"order": {...}}), so the handlers' dataPath points inside the wrapper.
+
+const SHOPIFY_API = 'https://{{shopDomain}}/admin/api/2024-07';
+const PAGE = { paramName: 'limit', defaultLimit: 50, maxLimit: 250 }; // cursor in the Link header
+
+export default {
+  ns: 'shopify-fixtures',
+  name: 'Shopify fixtures',
+  type: 'shopify-fixtures',
+  title: 'Shopify (fixtures)',
+  label: 'Shopify fixtures',
+  description: 'Test MiniApp for the Shopify fixture corpus.',
+  shortDescription: 'Shopify fixture mappings.',
+  status: 'private',
+  version: '0.1.0',
+  category: 'ecommerce',
+  icon: 'https://assets.karzoun.example/fixtures/shopify.svg',
+  logo: 'https://assets.karzoun.example/fixtures/shopify.png',
+  docsUrl: 'https://docs.karzoun.example/fixtures/shopify',
+  auth: { type: 'bearer_token', sensitiveKeys: ['accessToken', 'clientSecret'] },
+  triggers: [
+    { type: 'miniapps:shopify-fixtures', event: 'orders/create', label: 'Order created' },
+    { type: 'miniapps:shopify-fixtures', event: 'customers/create', label: 'Customer created' },
+    { type: 'miniapps:shopify-fixtures', event: 'checkouts/create', label: 'Checkout created' },
+  ],
+  webhook: {
+    eventExtraction: { source: 'header', path: 'X-Shopify-Topic' },
+    verification: {
+      type: 'hmac-sha256',
+      headerName: 'X-Shopify-Hmac-Sha256',
+      secretKey: 'clientSecret',
+      encoding: 'base64',
+    },
+    response: { statusCode: 200, body: { ok: true } },
+  },
+  sync: {
+    baseUrl: SHOPIFY_API,
+    headers: { 'X-Shopify-Access-Token': '[[accessToken]]' },
+    syncConfiguration: { enabled: true, batchSize: 250, rateLimitPerSecond: 2, timeout: 30000 },
+    resources: {
+      products: {
+        name: 'products',
+        contentType: 'core:product',
+        endpoints: { list: { url: '/products.json', method: 'GET' } },
+        pagination: PAGE,
+        responseMapping: { dataProperty: 'products' },
+        apiMapping: {
+          code: { path: 'id', transform: 'toString' },
+          name: 'title',
+          sku: 'variants[0].sku',
+          unitPrice: { path: 'variants[0].price', transform: 'toNumberOrNull' },
+          quantity: 'variants[0].inventory_quantity',
+          description: 'body_html',
+          categories: 'product_type',
+          media: { path: 'images', transform: 'mapItems', mapping: { url: 'src' } },
+          productVariants: {
+            path: 'variants',
+            transform: 'mapItems',
+            mapping: { externalId: 'id', sku: 'sku', unitPrice: 'price', quantity: 'inventory_quantity' },
+          },
+        },
+      },
+      orders: {
+        name: 'orders',
+        contentType: 'ecommerce:orders',
+        endpoints: { list: { url: '/orders.json', method: 'GET' } },
+        pagination: PAGE,
+        responseMapping: { dataProperty: 'orders' },
+        apiMapping: {
+          code: { path: 'id', transform: 'toString' },
+          orderNumber: 'name',
+          status: { paths: ['fulfillment_status', 'financial_status'], transform: 'coalesce' },
+          paymentStatus: 'financial_status',
+          totalAmount: { path: 'total_price', transform: 'toNumberOrNull' },
+          currency: 'currency',
+          taxAmount: { path: 'total_tax', transform: 'toNumberOrNull' },
+          discountAmount: { path: 'total_discounts', transform: 'toNumberOrNull' },
+          discountCodes: { path: 'discount_codes', transform: 'joinCodes' },
+          items: {
+            path: 'line_items',
+            transform: 'mapItems',
+            mapping: { externalId: 'id', sku: 'sku', name: 'name', quantity: 'quantity', unitPrice: 'price', productCode: 'product_id' },
+          },
+          customerCode: { path: 'customer.id', transform: 'toString' },
+          customerName: 'billing_address.name',
+          customerEmail: 'email',
+          customerPhone: { paths: ['phone', 'customer.phone', 'billing_address.phone'], transform: 'coalesce' },
+          paymentMethod: 'payment_gateway_names[0]',
+          createdAt: 'created_at',
+          platformSource: { value: 'shopify' },
+        },
+      },
+      customers: {
+        name: 'customers',
+        contentType: 'core:customer',
+        endpoints: { list: { url: '/customers/search.json', method: 'GET' } },
+        pagination: PAGE,
+        responseMapping: { dataProperty: 'customers' },
+        apiMapping: {
+          code: { path: 'id', transform: 'toString' },
+          firstName: 'first_name',
+          lastName: 'last_name',
+          primaryEmail: 'email',
+          primaryPhone: { paths: ['phone', 'default_address.phone'], transform: 'coalesce' },
+        },
+      },
+      checkouts: {
+        name: 'checkouts',
+        contentType: 'ecommerce:abandonedCarts',
+        endpoints: { list: { url: '/checkouts.json', method: 'GET' } },
+        pagination: PAGE,
+        responseMapping: { dataProperty: 'checkouts' },
+        apiMapping: {
+          code: { path: 'id', transform: 'toString' },
+          totalAmount: { path: 'total_price', transform: 'toNumberOrNull' },
+          currency: 'currency',
+          customerCode: { path: 'customer.id', transform: 'toString' },
+          customerEmail: 'email',
+          checkoutUrl: 'abandoned_checkout_url',
+          discountCodes: { path: 'discount_codes', transform: 'joinCodes' },
+          items: {
+            path: 'line_items',
+            transform: 'mapItems',
+            mapping: { sku: 'sku', name: 'title', quantity: 'quantity', unitPrice: 'price', totalAmount: 'line_price' },
+          },
+          createdAt: 'created_at',
+        },
+      },
+    },
+    webhooks: {
+      handlers: {
+        'orders/create': { resource: 'orders', operation: 'upsert', dataPath: '$.order' },
+        'customers/create': { resource: 'customers', operation: 'upsert', dataPath: '$.customer' },
+        'checkouts/create': {
+          recordType: 'abandonedCart',
+          operation: 'create',
+          mapping: {
+            code: { path: '$.checkout.id', transform: 'toString' },
+            totalAmount: { path: '$.checkout.total_price', transform: 'toNumberOrNull' },
+            currency: '$.checkout.currency',
+            customerEmail: '$.checkout.email',
+            checkoutUrl: '$.checkout.abandoned_checkout_url',
+            items: {
+              path: '$.checkout.line_items',
+              transform: 'mapItems',
+              mapping: { sku: 'sku', name: 'title', quantity: 'quantity', unitPrice: 'price' },
+            },
+          },
+        },
+      },
+    },
+  },
+};
