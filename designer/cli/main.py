@@ -8,6 +8,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from designer import __version__
 
@@ -27,11 +28,33 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "-v", "--verbose", action="count", default=0, help="more log output on stderr"
     )
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="open the window on the bundled sample, paint it once and exit (checks)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    opener = sub.add_parser(
+        "open",
+        help="open the designer window on a MiniApp (the default: the Salla sample)",
+        description="Open the designer window on a MiniApp (.js or .json).",
+    )
+    opener.add_argument("file", type=Path, nargs="?", help="the MiniApp file")
+    opener.add_argument("--smoke", action="store_true", help=argparse.SUPPRESS)
+    opener.set_defaults(func=_open_window)
     for name in SUBCOMMAND_MODULES:
         module = importlib.import_module(f"designer.cli.{name}")
         module.register(sub)
     return parser
+
+
+def _open_window(args: argparse.Namespace) -> int:
+    from designer.ui.app import run
+
+    argv = [str(args.file)] if getattr(args, "file", None) else []
+    if args.smoke:
+        argv.append("--smoke")
+    return run(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -44,8 +67,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("httpx").setLevel(max(level, logging.WARNING))
     func = getattr(args, "func", None)
     if func is None:
-        parser.print_help()
-        return 2
+        func = _open_window
+        args.file = None
     try:
         return int(func(args))
     except KeyboardInterrupt:

@@ -68,11 +68,23 @@ def run(argv: list[str]) -> int:
         from designer.ui.main_window import MainWindow
 
         window = MainWindow()
-        if args.file is not None:
-            window.open_file(Path(args.file))
+        path = Path(args.file) if args.file is not None else _bundled_sample()
+        if path is not None:
+            window.open_file(path)
         return window
 
     return run_window(make_window, smoke=args.smoke)
+
+
+def _bundled_sample() -> Path | None:
+    """The Salla sample MiniApp shipped with the designer, if it is there."""
+    try:
+        from designer.resources import bundled_sample
+    except ImportError:
+        root = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parents[2]))
+        candidate = root / "samples" / "salla" / "salla.miniapp.js"
+        return candidate if candidate.is_file() else None
+    return bundled_sample()
 
 
 def run_window(make_window: Callable[[], QWidget], *, smoke: bool = False) -> int:

@@ -29,7 +29,7 @@ from PySide6.QtGui import QUndoStack
 from designer.core import paths
 from designer.core.catalogue import ContentType, FieldSpec
 from designer.core.diagnostics import Diagnostic, DocPath
-from designer.core.mapping import RecordsError, extract_records
+from designer.core.mapping import extract_records
 from designer.core.model import Handler, Resource
 from designer.core.project import Project, SampleError, read_json_file
 from designer.core.secrets import find_literal_secrets, redact
@@ -359,11 +359,10 @@ class DesignerDocument(QObject):
             return [body]
         resource = self.resource(target)
         mapping = resource.response_mapping if resource else None
-        try:
-            return extract_records(body, mapping.data_property if mapping else None)
-        except RecordsError as exc:
-            self._payload_errors[target] = str(exc)
-            return []
+        found = extract_records(body, mapping.data_property if mapping else None)
+        if found.diagnostics and not found.records:
+            self._payload_errors[target] = found.diagnostics[0].message
+        return found.records
 
     def records_error(self, target: MappingTarget) -> str | None:
         """Why the target has no records, when its payload could not be read."""

@@ -1,15 +1,18 @@
-"""The designer's main window: a shell of docks around the payload view.
+"""The designer's main window: a MiniApp's outline, payloads, fields, preview, export.
 
-The docks are placeholders the rest of the designer fills in: ``outline_dock``
-(resources and handlers of a MiniApp), ``fields_dock`` (content-type fields)
-and ``preview_dock`` (mapped records). Each is a QDockWidget whose widget may
-be replaced with ``setWidget``.
+The window only arranges the pieces; editing happens in
+:class:`~designer.ui.document.DesignerDocument`, and everything the window
+shows is computed by the core. Layout: the outline of resources and handlers
+on the left, the payload tree in the centre (with the live and webhook tabs
+beside it), the content type's fields on the right, and the preview,
+diagnostics and export below.
 """
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -19,10 +22,15 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QTabWidget,
     QWidget,
 )
 
+from designer.core.diagnostics import Diagnostic
+from designer.core.project import Project, open_project
+from designer.core.source import SourceError
 from designer.ui import messages
+from designer.ui.document import DesignerDocument, DocumentError, MappingTarget
 from designer.ui.payload_view import PayloadView
 
 log = logging.getLogger(__name__)
@@ -36,6 +44,8 @@ _GEOMETRY = "mainWindow/geometry"
 _STATE = "mainWindow/state"
 _LAST_DIRECTORY = "lastDirectory"
 
+_MINIAPP_FILTER = "MiniApps (*.js *.mjs *.cjs *.json);;All files (*)"
+
 
 def _placeholder(text: str) -> QLabel:
     label = QLabel(text)
@@ -46,47 +56,94 @@ def _placeholder(text: str) -> QLabel:
     return label
 
 
+def looks_like_miniapp(path: Path) -> bool:
+    """A JS file, or a JSON object with a MiniApp's top-level keys."""
+    if path.suffix.lower() in (".js", ".mjs", ".cjs"):
+        return True
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(65536)
+    except OSError:
+        return False
+    text = head.decode("utf-8", errors="replace")
+    return '"sync"' in text or '"ns"' in text
+
+
 class MainWindow(QMainWindow):
-    """Payload view in the centre, docks around it, messages in the status bar."""
+    """One MiniApp at a time; payload samples open into the selected target."""
 
     def __init__(
-        self, *, settings: QSettings | None = None, parent: QWidget | None = None
+        self,
+        *,
+        settings: QSettings | None = None,
+        recovery_dir: Path | None = None,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.settings = settings if settings is not None else QSettings()
+        self.recovery_dir = recovery_dir
         self.current_file: Path | None = None
+        self.document: DesignerDocument | None = None
+        self.target: MappingTarget | None = None
+        self.outline: Any = None
+        self.fields: Any = None
+        self.preview: Any = None
+        self.diagnostics: Any = None
+        self.export_view: Any = None
 
         self.payload_view = PayloadView(self)
-        self.setCentralWidget(self.payload_view)
+        self.center_tabs = QTabWidget(self)
+        self.center_tabs.setDocumentMode(True)
+        self.center_tabs.addTab(self.payload_view, "Payload")
+        self.setCentralWidget(self.center_tabs)
+
         self.outline_dock = self._dock(
             "outline",
             "Outline",
-            "Resources and handlers of the MiniApp appear here.",
+            "Open a MiniApp (Ctrl+O): its resources and webhook handlers appear here.",
             Qt.DockWidgetArea.LeftDockWidgetArea,
         )
         self.fields_dock = self._dock(
             "fields",
             "Fields",
-            "Drag a key from the payload onto a field to map it.",
+            "Select a resource or handler, then drag a key from the payload onto a "
+            "field to map it.",
             Qt.DockWidgetArea.RightDockWidgetArea,
         )
         self.preview_dock = self._dock(
             "preview",
             "Preview",
-            "Mapped records will be previewed here.",
+            "Mapped records are previewed here.",
             Qt.DockWidgetArea.BottomDockWidgetArea,
         )
-        self.resizeDocks(
-            [self.outline_dock, self.fields_dock], [220, 260], Qt.Orientation.Horizontal
+        self.diagnostics_dock = self._dock(
+            "diagnostics",
+            "Problems",
+            "Problems of the MiniApp are listed here.",
+            Qt.DockWidgetArea.BottomDockWidgetArea,
         )
-        self.resizeDocks([self.preview_dock], [160], Qt.Orientation.Vertical)
+        self.export_dock = self._dock(
+            "export",
+            "Export",
+            "The sync block, as it will be written, appears here.",
+            Qt.DockWidgetArea.BottomDockWidgetArea,
+        )
+        self.tabifyDockWidget(self.preview_dock, self.diagnostics_dock)
+        self.tabifyDockWidget(self.preview_dock, self.export_dock)
+        self.preview_dock.raise_()
+        self.outline_dock.setMinimumWidth(220)
+        self.fields_dock.setMinimumWidth(420)
+        self.resizeDocks(
+            [self.outline_dock, self.fields_dock], [250, 460], Qt.Orientation.Horizontal
+        )
+        self.resizeDocks([self.preview_dock], [300], Qt.Orientation.Vertical)
 
         self._make_menus()
-        self.statusBar().showMessage("Open a JSON sample with File ▸ Open (Ctrl+O).")
+        self.statusBar().showMessage("Open a MiniApp with File ▸ Open (Ctrl+O).")
         messages.bridge().posted.connect(self.show_message)
-        self.payload_view.document_loaded.connect(self._document_loaded)
+        self.payload_view.document_loaded.connect(self._payload_loaded)
         self._update_title()
-        self.resize(1280, 800)
+        self.resize(1400, 860)
         self._restore_layout()
 
     def _dock(
@@ -100,43 +157,357 @@ class MainWindow(QMainWindow):
 
     def _make_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
-        self.open_action = QAction("&Open JSON sample…", self)
+        self.open_action = QAction("&Open MiniApp…", self)
         self.open_action.setShortcut(QKeySequence.StandardKey.Open)
         self.open_action.triggered.connect(self.choose_file)
         file_menu.addAction(self.open_action)
+        self.open_payload_action = QAction("Open &payload sample…", self)
+        self.open_payload_action.setShortcut(QKeySequence("Ctrl+Shift+O"))
+        self.open_payload_action.setToolTip(
+            "Open a JSON response or delivery as the selected target's payload"
+        )
+        self.open_payload_action.triggered.connect(self.choose_payload)
+        file_menu.addAction(self.open_payload_action)
         self.recent_menu = file_menu.addMenu("Open &Recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addSeparator()
+        self.save_action = QAction("&Write sync block into the MiniApp", self)
+        self.save_action.setShortcut(QKeySequence.StandardKey.Save)
+        self.save_action.triggered.connect(self.save)
+        file_menu.addAction(self.save_action)
+        self.export_action = QAction("&Export sync block as…", self)
+        self.export_action.setShortcut(QKeySequence("Ctrl+E"))
+        self.export_action.triggered.connect(self.export_as)
+        file_menu.addAction(self.export_action)
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
 
+        self.edit_menu = self.menuBar().addMenu("&Edit")
+        self.undo_action = QAction("&Undo", self)
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.undo_action.setEnabled(False)
+        self.redo_action = QAction("&Redo", self)
+        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        self.redo_action.setEnabled(False)
+        self.edit_menu.addAction(self.undo_action)
+        self.edit_menu.addAction(self.redo_action)
+        self.edit_menu.addSeparator()
+        self.map_action = QAction("&Map selected path to selected field", self)
+        self.map_action.setShortcut(QKeySequence("Ctrl+M"))
+        self.map_action.triggered.connect(self.map_selected_path)
+        self.edit_menu.addAction(self.map_action)
+
         self.view_menu = self.menuBar().addMenu("&View")
-        for dock in (self.outline_dock, self.fields_dock, self.preview_dock):
+        for dock in (
+            self.outline_dock,
+            self.fields_dock,
+            self.preview_dock,
+            self.diagnostics_dock,
+            self.export_dock,
+        ):
             self.view_menu.addAction(dock.toggleViewAction())
 
-    # -- files -------------------------------------------------------------
+        help_menu = self.menuBar().addMenu("&Help")
+        about = QAction("&About Sync Designer", self)
+        about.triggered.connect(self.show_about)
+        help_menu.addAction(about)
+
+    # -- opening -----------------------------------------------------------
 
     def choose_file(self) -> None:
         start = self.settings.value(_LAST_DIRECTORY, "", type=str)
         name, _filter = QFileDialog.getOpenFileName(
-            self, "Open JSON sample", start, "JSON (*.json);;All files (*)"
+            self, "Open MiniApp", start, _MINIAPP_FILTER
         )
         if name:
             self.open_file(Path(name))
 
+    def choose_payload(self) -> None:
+        start = self.settings.value(_LAST_DIRECTORY, "", type=str)
+        name, _filter = QFileDialog.getOpenFileName(
+            self, "Open payload sample", start, "JSON (*.json);;All files (*)"
+        )
+        if name:
+            self.open_payload(Path(name))
+
     def open_file(self, path: Path) -> None:
-        """Load ``path`` into the payload view and remember it as recent."""
+        """Open a MiniApp, or a JSON payload into the selected target."""
         if not path.is_file():
             messages.error(f"{path}: no such file. Check the name, or pick it again.")
             self.forget_recent(path)
             return
-        self.current_file = path
         self.settings.setValue(_LAST_DIRECTORY, str(path.parent))
+        if looks_like_miniapp(path):
+            self.open_miniapp(path)
+        else:
+            self.open_payload(path)
+
+    def open_miniapp(self, path: Path) -> bool:
+        """Load a MiniApp and show its outline; False (with a message) on failure."""
+        if not self._confirm_discard():
+            return False
+        try:
+            project = open_project(path)
+        except SourceError as exc:
+            messages.error(f"Cannot open the MiniApp.\n\n{exc}")
+            return False
+        except Exception as exc:  # a catalogue or sample that cannot be read
+            log.exception("opening %s failed", path)
+            messages.error(f"Cannot open {path}: {exc}")
+            return False
+        try:
+            self._install_project(project)
+        except Exception as exc:  # never leave a half-built window without a word
+            log.exception("showing %s failed", path)
+            messages.error(f"Cannot show {path}: {exc}")
+            return False
+        self.current_file = path
         self.add_recent(path)
+        self._offer_recovery(path)
         self._update_title()
+        sync = project.app.sync
+        count = len(sync.resources) + len(sync.handlers) if sync else 0
+        messages.info(f"Opened {path.name}: {count} resources and handlers")
+        return True
+
+    def _install_project(self, project: Project) -> None:
+        from designer.ui.diagnostics_view import DiagnosticsPanel
+        from designer.ui.export_view import ExportView
+        from designer.ui.fields import FieldsPanel
+        from designer.ui.outline import OutlinePanel
+        from designer.ui.preview import PreviewPanel
+
+        if self.document is not None:
+            self.document.close()
+            self.document.deleteLater()
+        document = DesignerDocument(
+            project, recovery_dir=self.recovery_dir, parent=self
+        )
+        self.document = document
+        self.target = None
+
+        self.outline = OutlinePanel(document, self)
+        self.fields = FieldsPanel(document, self)
+        self.preview = PreviewPanel(document, self)
+        self.diagnostics = DiagnosticsPanel(document, self)
+        self.export_view = ExportView(document, self)
+        for dock, widget in (
+            (self.outline_dock, self.outline),
+            (self.fields_dock, self.fields),
+            (self.preview_dock, self.preview),
+            (self.diagnostics_dock, self.diagnostics),
+            (self.export_dock, self.export_view),
+        ):
+            old = dock.widget()
+            dock.setWidget(widget)
+            if old is not None:
+                old.deleteLater()
+
+        self.outline.targetSelected.connect(self.select_target)
+        self.fields.set_path_provider(self._selected_path)
+        self.diagnostics.activated.connect(self._diagnostic_activated)
+        self.preview.cellActivated.connect(self._cell_activated)
+        self.preview.model.traced.connect(self._preview_traced)
+        document.payloadChanged.connect(self._payload_changed)
+        document.cleanChanged.connect(lambda _clean: self._update_title())
+        stack = document.undo_stack
+        self.undo_action.triggered.connect(stack.undo)
+        self.redo_action.triggered.connect(stack.redo)
+        stack.canUndoChanged.connect(self.undo_action.setEnabled)
+        stack.canRedoChanged.connect(self.redo_action.setEnabled)
+        stack.undoTextChanged.connect(
+            lambda text: self.undo_action.setText(f"&Undo {text}".strip())
+        )
+        stack.redoTextChanged.connect(
+            lambda text: self.redo_action.setText(f"&Redo {text}".strip())
+        )
+        self.undo_action.setEnabled(stack.canUndo())
+        self.redo_action.setEnabled(stack.canRedo())
+
+        targets = document.targets()
+        if targets:
+            self.outline.select(targets[0])
+            self.select_target(targets[0])
+
+    def _offer_recovery(self, path: Path) -> None:
+        assert self.document is not None
+        found = DesignerDocument.recoverable(path, self.recovery_dir)
+        if found is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            "Recover unsaved work?",
+            f"Sync Designer closed with unsaved changes to {path.name}.\n\n"
+            "Restore them? (They stay undoable; choose No to discard them.)",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            try:
+                changed = self.document.restore_recovery(found)
+            except DocumentError as exc:
+                messages.error(f"The unsaved work could not be restored: {exc}")
+                return
+            messages.info(
+                f"Restored {changed} changed mapping(s) from the last session"
+            )
+        else:
+            found.unlink(missing_ok=True)
+
+    def open_payload(self, path: Path) -> None:
+        """Load a JSON file off the GUI thread as the selected target's payload."""
+        self.add_recent(path)
+        self._pending_payload = self.target
         self.payload_view.open_file(path)
+
+    def _payload_loaded(self, body: object) -> None:
+        pending = getattr(self, "_pending_payload", None)
+        self._pending_payload = None
+        if self.document is not None and pending is not None and pending == self.target:
+            self.document.set_payload(pending, body)
+            messages.info(f"Using the opened payload for {pending}")
+
+    # -- targets -----------------------------------------------------------
+
+    def select_target(self, target: MappingTarget) -> None:
+        """Show a resource's or handler's payload, fields and preview."""
+        if self.document is None:
+            return
+        self.target = target
+        self.fields.set_target(target)
+        self.preview.set_target(target)
+        self._show_payload(target)
+
+    def _show_payload(self, target: MappingTarget) -> None:
+        assert self.document is not None
+        body = self.document.payload(target)
+        if body is None:
+            reason = self.document.records_error(target) or (
+                "no sample payload: open one with File ▸ Open payload sample, or "
+                "fetch one live"
+            )
+            self.payload_view.set_document({})
+            self.payload_view.status_label.setText(f"{target}: {reason}")
+            return
+        self.payload_view.source = None
+        self.payload_view.set_document(body)
+        prefix = self.document.records_prefix(target)
+        if prefix is None:
+            self.payload_view.set_data_property(None)
+        else:
+            from designer.core import paths
+
+            self.payload_view.set_data_property(paths.render_dotted(prefix))
+        self.payload_view.status_label.setText(f"{target}: sample payload")
+
+    def _payload_changed(self, target: object) -> None:
+        if target == self.target and isinstance(target, MappingTarget):
+            self._show_payload(target)
+
+    def _selected_path(self) -> tuple[Any, Any, Any] | None:
+        segments = self.payload_view.selected_path()
+        if segments is None:
+            return None
+        model = self.payload_view.model
+        index = model.index_for_path(segments)
+        value = index.data(model_value_role()) if index.isValid() else None
+        prefix = None
+        if self.document is not None and self.target is not None:
+            prefix = self.document.records_prefix(self.target)
+        return segments, prefix, isinstance(value, list)
+
+    def map_selected_path(self) -> None:
+        if self.fields is not None:
+            self.fields.map_selected_path()
+
+    def _diagnostic_activated(self, diagnostic: Diagnostic) -> None:
+        if self.document is None or diagnostic.path is None:
+            return
+        path = diagnostic.path
+        target: MappingTarget | None = None
+        if len(path) >= 3 and path[:2] == ("sync", "resources"):
+            target = MappingTarget.resource(str(path[2]))
+        elif len(path) >= 4 and path[:3] == ("sync", "webhooks", "handlers"):
+            target = MappingTarget.handler(str(path[3]))
+        if target is not None:
+            self.outline.select(target)
+            self.select_target(target)
+            if diagnostic.field:
+                from designer.ui.fields import FieldRef
+
+                self.fields.select_field(FieldRef(diagnostic.field))
+        if diagnostic.location is not None:
+            self.statusBar().showMessage(str(diagnostic.location), STATUS_TIMEOUT_MS)
+
+    def _cell_activated(self, row: int, field: str) -> None:
+        from designer.ui.fields import FieldRef
+
+        self.fields.select_field(FieldRef(field))
+        self.payload_view.show_record(row)
+
+    def _preview_traced(self, _generation: int) -> None:
+        if self.preview is not None and self.diagnostics is not None:
+            self.diagnostics.set_extra(self.preview.model.preview_diagnostics())
+
+    # -- saving ------------------------------------------------------------
+
+    def save(self) -> bool:
+        if self.document is None:
+            return False
+        try:
+            result = self.document.save_into_file()
+        except DocumentError as exc:
+            messages.error(str(exc))
+            return False
+        note = ""
+        if result.comments_dropped:
+            note = f"; {result.comments_dropped} comment(s) in the block were not kept"
+        messages.info(f"Wrote the sync block into {result.path.name}{note}")
+        return True
+
+    def export_as(self) -> None:
+        if self.document is None or self.export_view is None:
+            messages.warning("Open a MiniApp first.")
+            return
+        start = self.settings.value(_LAST_DIRECTORY, "", type=str)
+        name, _chosen = QFileDialog.getSaveFileName(
+            self, "Export sync block", start, "JavaScript (*.js);;JSON (*.json)"
+        )
+        if not name:
+            return
+        try:
+            written = self.export_view.save_as(name, as_json=name.endswith(".json"))
+        except Exception as exc:
+            messages.error(f"{name}: not written: {exc}")
+            return
+        messages.info(f"Exported the sync block to {written}")
+
+    def _confirm_discard(self) -> bool:
+        """True when there is nothing unsaved, or the user chose what to do with it."""
+        if self.document is None or not self.document.is_modified():
+            return True
+        answer = QMessageBox.question(
+            self,
+            "Unsaved changes",
+            f"{self.current_file.name if self.current_file else 'The MiniApp'} has "
+            "unsaved mapping changes. Write them into the MiniApp first?",
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save,
+        )
+        if answer == QMessageBox.StandardButton.Cancel:
+            return False
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        self.document.discard_recovery()
+        self.document.undo_stack.setClean()
+        return True
+
+    # -- recent files ------------------------------------------------------
 
     def recent_files(self) -> list[Path]:
         names = self.settings.value(_RECENT, [], type=list)
@@ -162,20 +533,18 @@ class MainWindow(QMainWindow):
             action = self.recent_menu.addAction(f"&{number % 10}  {path}")
             action.triggered.connect(lambda _checked=False, p=path: self.open_file(p))
 
-    def _document_loaded(self, _document: object) -> None:
-        if self.current_file is not None:
-            messages.info(f"Loaded {self.current_file.name}")
-
     def _update_title(self) -> None:
-        name = self.current_file.name if self.current_file else "no file"
-        self.setWindowTitle(f"{name} — Sync Designer")
+        name = self.current_file.name if self.current_file else "no MiniApp"
+        modified = self.document is not None and self.document.is_modified()
+        self.setWindowModified(modified)
+        self.setWindowTitle(f"{name}[*] — Sync Designer")
 
     # -- messages ----------------------------------------------------------
 
     def show_message(self, level: int, text: str) -> None:
         """Show a bridge message: errors in a dialog, the rest in the status bar."""
         if level >= messages.Level.ERROR:
-            self.statusBar().showMessage(text, STATUS_TIMEOUT_MS)
+            self.statusBar().showMessage(text.splitlines()[0], STATUS_TIMEOUT_MS)
             box = QMessageBox(
                 QMessageBox.Icon.Critical,
                 "Sync Designer",
@@ -190,6 +559,16 @@ class MainWindow(QMainWindow):
         else:
             self.statusBar().showMessage(text, STATUS_TIMEOUT_MS)
 
+    def show_about(self) -> None:
+        from designer import __version__
+
+        QMessageBox.about(
+            self,
+            "About Sync Designer",
+            f"<b>Sync Designer</b> {__version__}<br>"
+            "Design, check and test the sync block of Karzoun MiniApps.",
+        )
+
     # -- layout ------------------------------------------------------------
 
     def _restore_layout(self) -> None:
@@ -201,8 +580,19 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._confirm_discard():
+            event.ignore()
+            return
         self.payload_view.cancel_load()
+        if self.document is not None:
+            self.document.close()
         self.settings.setValue(_GEOMETRY, self.saveGeometry())
         self.settings.setValue(_STATE, self.saveState())
         self.settings.sync()
         super().closeEvent(event)
+
+
+def model_value_role() -> int:
+    from designer.ui.payload_tree import VALUE_ROLE
+
+    return int(VALUE_ROLE)

@@ -29,8 +29,8 @@ def window(qtbot, settings):
 def test_shell_has_the_docks_the_lead_fills(window):
     for dock in (window.outline_dock, window.fields_dock, window.preview_dock):
         assert isinstance(dock, QDockWidget) and dock.isVisible()
-    assert window.centralWidget() is window.payload_view
-    assert window.windowTitle() == "no file — Sync Designer"
+    assert window.center_tabs.widget(0) is window.payload_view
+    assert window.windowTitle().replace("[*]", "") == "no MiniApp — Sync Designer"
 
 
 def test_open_file_sets_title_and_recent_files(qtbot, window, tmp_path, settings):
@@ -41,7 +41,7 @@ def test_open_file_sets_title_and_recent_files(qtbot, window, tmp_path, settings
         paths.append(path)
         with qtbot.waitSignal(window.payload_view.document_loaded, timeout=10_000):
             window.open_file(path)
-    assert window.windowTitle() == "sample2.json — Sync Designer"
+    assert window.payload_view.model.document() == {"data": [{"n": 2}]}
     assert window.recent_files() == [p.resolve() for p in reversed(paths)]
     window.open_file(paths[0])  # moves to the top, no duplicate
     assert window.recent_files()[0] == paths[0].resolve()
@@ -77,16 +77,17 @@ def test_messages_reach_the_status_bar(window):
 def test_geometry_and_dock_state_are_remembered(qtbot, settings):
     first = MainWindow(settings=settings)
     qtbot.addWidget(first)
-    first.resize(700, 500)
+    first.resize(900, 520)
     first.show()
     qtbot.waitExposed(first)
+    size = first.size()
     first.preview_dock.hide()
     first.close()
     second = MainWindow(settings=settings)
     qtbot.addWidget(second)
     second.show()
     qtbot.waitExposed(second)
-    assert second.size().width() == 700
+    assert second.size() == size
     assert not second.preview_dock.isVisible()
 
 
