@@ -131,10 +131,16 @@ class DiagnosticsPanel(QWidget):
         self.view.setWordWrap(False)
         self.view.verticalHeader().hide()
         header = self.view.horizontalHeader()
-        header.setSectionResizeMode(COLUMN_SEVERITY, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(COLUMN_CODE, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(
+            COLUMN_SEVERITY, QHeaderView.ResizeMode.ResizeToContents
+        )
+        header.setSectionResizeMode(
+            COLUMN_CODE, QHeaderView.ResizeMode.ResizeToContents
+        )
         header.setSectionResizeMode(COLUMN_MESSAGE, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(COLUMN_LOCATION, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(
+            COLUMN_LOCATION, QHeaderView.ResizeMode.ResizeToContents
+        )
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)

@@ -187,7 +187,9 @@ class ExportView(QWidget):
                 f" {result.comments_dropped} comment(s) inside the old block could not "
                 "be kept"
             )
-            text += f" (the previous file is in {result.backup})." if result.backup else "."
+            text += (
+                f" (the previous file is in {result.backup})." if result.backup else "."
+            )
         return text
 
     def _write_back(self) -> None:

@@ -70,7 +70,9 @@ class OutlineModel(QAbstractItemModel):
         for target in self._document.targets():
             if target.kind == "resource":
                 resource = self._document.resource(target)
-                detail = (resource.content_type if resource else None) or "no contentType"
+                detail = (
+                    resource.content_type if resource else None
+                ) or "no contentType"
                 title = resource.title if resource else target.key
                 group = resources
             else:
@@ -263,8 +265,12 @@ class OutlinePanel(QWidget):
         self.view.expandAll()
         header = self.view.header()
         header.setSectionResizeMode(COLUMN_NAME, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(COLUMN_KIND, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(COLUMN_BADGE, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(
+            COLUMN_KIND, QHeaderView.ResizeMode.ResizeToContents
+        )
+        header.setSectionResizeMode(
+            COLUMN_BADGE, QHeaderView.ResizeMode.ResizeToContents
+        )
         header.setStretchLastSection(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)

@@ -44,7 +44,10 @@ def test_map_three_fields_preview_undo_export(qtmodeltester, document):
     drop = path_mime(("data", 1, "reference_id"), 1, ("data",))
     assert fields.dropMimeData(drop, COPY, -1, -1, field_row(fields, "orderNumber"))
     # 2. coalesce: a second drop on a mapped field adds a fallback.
-    for segs, n in ((("data", 0, "amounts", "total", "amount"), 0), (("data", 1, "total"), 1)):
+    for segs, n in (
+        (("data", 0, "amounts", "total", "amount"), 0),
+        (("data", 1, "total"), 1),
+    ):
         drop = path_mime(segs, n, ("data",))
         assert fields.dropMimeData(drop, COPY, -1, -1, field_row(fields, "totalAmount"))
     # 3. mapItems: the array, then one item field from inside one item.
@@ -59,14 +62,26 @@ def test_map_three_fields_preview_undo_export(qtmodeltester, document):
     assert document.rules(ORDERS) == {
         "code": {"path": "id", "transform": "toString"},
         "orderNumber": "reference_id",
-        "totalAmount": {"paths": ["amounts.total.amount", "total"], "transform": "coalesce"},
+        "totalAmount": {
+            "paths": ["amounts.total.amount", "total"],
+            "transform": "coalesce",
+        },
         "items": {"path": "items", "transform": "mapItems", "mapping": {"sku": "sku"}},
     }
     assert [cell(preview, r, "orderNumber") for r in range(3)] == [
-        "41027662", "41027663", "41027664"]
-    assert [cell(preview, r, "totalAmount") for r in range(3)] == ["120.5", '"25.50"', "—"]
+        "41027662",
+        "41027663",
+        "41027664",
+    ]
+    assert [cell(preview, r, "totalAmount") for r in range(3)] == [
+        "120.5",
+        '"25.50"',
+        "—",
+    ]
     assert preview.result(1, "totalAmount").status == "ok"
-    assert preview.result(1, "totalAmount").source_path == "total"  # V1: says which path
+    assert (
+        preview.result(1, "totalAmount").source_path == "total"
+    )  # V1: says which path
     assert preview.result(2, "totalAmount").status == "missing"
     assert cell(preview, 0, "items") == "[2 items]"
     assert preview.result(0, "items").value == [{"sku": "A-1"}, {"sku": "B-2"}]
@@ -74,7 +89,10 @@ def test_map_three_fields_preview_undo_export(qtmodeltester, document):
     # Undo the item field: the rule and the preview go back.
     document.undo_stack.undo()
     assert document.rule(ORDERS, "items") == {
-        "path": "items", "transform": "mapItems", "mapping": {}}
+        "path": "items",
+        "transform": "mapItems",
+        "mapping": {},
+    }
     assert preview.result(0, "items").value == [{}, {}]
     # Undo the items drop and the coalesce: a plain path again, and the 2nd
     # record has no total.
@@ -114,7 +132,7 @@ def test_save_back_keeps_everything_outside_the_block(qtbot, document, shop_dir)
     assert not document.is_modified()
     start = before.index("  sync: {")
     assert after[:start] == before[:start]
-    tail = before[before.index("  functions: {"):]
+    tail = before[before.index("  functions: {") :]
     assert after.endswith(tail)
     assert "status: 'status.name'," in after
     assert result.backup is not None and result.backup.read_text() == before
@@ -128,14 +146,18 @@ def test_save_back_keeps_everything_outside_the_block(qtbot, document, shop_dir)
 
 def test_save_refuses_a_literal_secret(qtbot, shop_dir, tmp_path):
     path = shop_dir / "shop.miniapp.js"
-    text = path.read_text().replace("Bearer [[accessToken]]", "Bearer abcdef0123456789xyz")
+    text = path.read_text().replace(
+        "Bearer [[accessToken]]", "Bearer abcdef0123456789xyz"
+    )
     path.write_text(text)
     doc = DesignerDocument(open_project(path), recovery_dir=tmp_path / "rec")
     doc.set_rule(ORDERS, "status", "status.name")
     try:
         doc.save_into_file()
     except SaveRefused as exc:
-        assert "Bearer [[accessToken]]" in str(exc) and "sync.headers.Authorization" in str(exc)
+        assert "Bearer [[accessToken]]" in str(
+            exc
+        ) and "sync.headers.Authorization" in str(exc)
     else:
         raise AssertionError("saved a block holding a secret")
     assert path.read_text() == text
@@ -154,7 +176,9 @@ def test_recovery_written_found_and_restored(qtbot, shop_dir, tmp_path):
     doc.set_rule(ORDERS, "status", "status.name")
     doc.set_rule(ORDER_CREATED, "status", "$.data.status.name")
     # The debounced write happens by itself shortly after the edit.
-    qtbot.waitUntil(lambda: DesignerDocument.recoverable(path, rec) is not None, timeout=3000)
+    qtbot.waitUntil(
+        lambda: DesignerDocument.recoverable(path, rec) is not None, timeout=3000
+    )
     found = DesignerDocument.recoverable(path, rec)
     assert '"status.name"' in found.read_text()
     # "Crash": a new session finds it and restores it as one undoable step.
@@ -206,10 +230,13 @@ def test_diagnostics_live_and_activated(qtbot, qtmodeltester, document):
     assert codes.count("required-unmapped") == 6
     document.set_rule(ORDERS, "status", "status.name")
     qtbot.waitUntil(
-        lambda: sum(
-            panel.model.diagnostic(r).code == "required-unmapped"
-            for r in range(panel.model.rowCount())
-        ) == 5,
+        lambda: (
+            sum(
+                panel.model.diagnostic(r).code == "required-unmapped"
+                for r in range(panel.model.rowCount())
+            )
+            == 5
+        ),
         timeout=3000,
     )
     qtmodeltester.check(panel.model)
@@ -218,14 +245,20 @@ def test_diagnostics_live_and_activated(qtbot, qtmodeltester, document):
     assert "Fix:" in index.data(Qt.ItemDataRole.ToolTipRole)
     with qtbot.waitSignal(panel.activated) as blocker:
         panel.view.clicked.emit(index)
-    assert blocker.args[0].path[:3] == ("sync", "resources", "orders") or blocker.args[0].path
+    assert (
+        blocker.args[0].path[:3] == ("sync", "resources", "orders")
+        or blocker.args[0].path
+    )
 
     preview = PreviewModel(document)
     preview.set_target(ORDERS)
-    document.set_rule(ORDERS, "totalAmount", {"path": "status", "transform": "toString"})
+    document.set_rule(
+        ORDERS, "totalAmount", {"path": "status", "transform": "toString"}
+    )
     panel.set_extra(preview.preview_diagnostics())
     assert any(
-        panel.model.diagnostic(r).code == "preview-error" for r in range(panel.model.rowCount())
+        panel.model.diagnostic(r).code == "preview-error"
+        for r in range(panel.model.rowCount())
     )
 
 

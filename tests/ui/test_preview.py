@@ -42,7 +42,9 @@ def test_cells_show_values_statuses_and_traces(qtmodeltester, document):
 def test_preview_diagnostics_for_fields_in_error(document):
     model = PreviewModel(document)
     model.set_target(ORDERS)
-    document.set_rule(ORDERS, "totalAmount", {"path": "status", "transform": "toString"})
+    document.set_rule(
+        ORDERS, "totalAmount", {"path": "status", "transform": "toString"}
+    )
     found = model.preview_diagnostics()
     assert [d.code for d in found] == ["preview-error"]
     assert found[0].field == "totalAmount" and "3 of 3" in found[0].message
@@ -81,11 +83,16 @@ def _big_document(shop_dir, tmp_path, n):
         for i in range(n)
     ]
     (shop_dir / "responses" / "orders.json").write_text(json.dumps({"data": records}))
-    doc = DesignerDocument(open_project(shop_dir / "shop.miniapp.js"), recovery_dir=tmp_path)
+    doc = DesignerDocument(
+        open_project(shop_dir / "shop.miniapp.js"), recovery_dir=tmp_path
+    )
     for field, rule in {
         "orderNumber": {"path": "reference_id", "transform": "toString"},
         "status": "status.name",
-        "totalAmount": {"paths": ["amounts.total.amount", "total"], "transform": "coalesce"},
+        "totalAmount": {
+            "paths": ["amounts.total.amount", "total"],
+            "transform": "coalesce",
+        },
         "items": {"path": "items", "transform": "mapItems", "mapping": {"sku": "sku"}},
     }.items():
         doc.set_rule(ORDERS, field, rule)
