@@ -288,14 +288,12 @@ def test_json_round_trip(value: Any) -> None:
 
 
 def check_replaced(source: MiniAppSource, path: tuple[str, ...], value: Any) -> str:
-    """Replace, then check every byte outside the span and the value read back."""
-    span = source.spans[path]
+    """Replace, then check every byte outside the edit and the value read back."""
     result = replace_value(source, path, value)
     new = result.text
-    assert new[: span.start] == source.text[: span.start]
-    tail = len(source.text) - span.end
-    assert new[len(new) - tail :] == source.text[span.end :]
-    assert (result.start, result.end) == (span.start, span.end)
+    assert new[: result.start] == source.text[: result.start]
+    tail = len(source.text) - result.end
+    assert new[len(new) - tail :] == source.text[result.end :]
     again = parse_miniapp(new, kind=source.kind)
     node: Any = again.document
     for step in path:
@@ -307,8 +305,12 @@ def check_replaced(source: MiniAppSource, path: tuple[str, ...], value: Any) -> 
 def test_replace_sync_in_the_seed_file() -> None:
     source = load_miniapp(SEED)
     new = check_replaced(source, ("sync",), NEW_SYNC)
-    assert "    apiMapping: {\n" not in new.split("sync: {")[0]
-    assert "\n  sync: {\n    baseUrl: 'https://api.shop.example/v2',\n" in new
+    # Only what changed is edited: the constant names stay, the constant used
+    # only here gets the new URL, the dropped resources go with their comment.
+    assert (
+        "\n  sync: {\n    baseUrl: LARKSPUR_API,\n    headers: defaultHeaders,\n" in new
+    )
+    assert "const LARKSPUR_API = 'https://api.shop.example/v2'; // prod;" in new
     assert "\n  },\n};\n" in new  # closed at the indentation of `sync:`
     result = replace_value(source, ("sync",), NEW_SYNC)
     assert result.comments_dropped == 1
@@ -328,7 +330,7 @@ def test_round_trip_of_the_seed_file() -> None:
 
 
 def test_the_new_value_is_indented_where_it_sits() -> None:
-    text = "module.exports = {\n    deep: {\n        sync: { a: 1 },\n    },\n};\n"
+    text = "module.exports = {\n    deep: {\n        sync: 1,\n    },\n};\n"
     source = parse_miniapp(text)
     new = check_replaced(source, ("deep", "sync"), {"a": 2, "b": [1]})
     assert new == (
@@ -374,10 +376,22 @@ def test_replace_a_sync_constant_rewrites_the_declaration() -> None:
     assert new == text.replace("a: 1", "b: 2")
 
 
-def test_replace_reports_other_paths_sharing_the_constant() -> None:
+def test_replace_inlines_a_changed_constant_that_other_paths_share() -> None:
+    # The constant is not edited (that would change `two.h` too): the name is
+    # replaced by a literal where `one` uses it.
     text = "const h = { a: 1 };\nexport default { one: h, two: { h } }"
     result = replace_value(parse_miniapp(text), ("one",), {"a": 2})
-    assert result.shared_with == (("two", "h"),)
+    assert result.text == (
+        "const h = { a: 1 };\nexport default { one: {\n  a: 2,\n}, two: { h } }"
+    )
+    assert result.inlined == (("one",),)
+    assert result.shared_with == ()
+    result = replace_value(parse_miniapp(text), ("two", "h"), {"a": 3})
+    assert result.text.endswith("two: { h: {\n  a: 3,\n} } }")
+    assert parse_miniapp(result.text).document == {
+        "one": {"a": 1},
+        "two": {"h": {"a": 3}},
+    }
 
 
 def test_replace_a_shorthand_whose_constant_is_code_writes_a_property() -> None:

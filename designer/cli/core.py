@@ -290,8 +290,20 @@ def cmd_export(args: argparse.Namespace) -> int:
             return _error(f"{path}: not written: {exc}")
         if result.comments_dropped:
             print(
-                f"note: {result.comments_dropped} comment(s) inside the sync block "
-                "were not kept",
+                f"note: {result.comments_dropped} comment(s) inside the changed "
+                "parts of the sync block were not kept",
+                file=sys.stderr,
+            )
+        for inlined in result.inlined:
+            print(
+                f"note: {jswriter.format_doc_path(inlined)} now holds its value "
+                "written out: it used a constant that other parts still use",
+                file=sys.stderr,
+            )
+        for rerendered in result.rerendered:
+            print(
+                f"note: {jswriter.format_doc_path(rerendered)} was written anew "
+                "(its layout and constant names were not kept)",
                 file=sys.stderr,
             )
         print(

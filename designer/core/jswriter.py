@@ -14,6 +14,7 @@ Exceptions::
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import logging
 import math
@@ -26,13 +27,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from designer.core.diagnostics import DocPath
-from designer.core.source import MiniAppSource
+from designer.core.source import (
+    MiniAppSource,
+    ObjectLayout,
+    SourceError,
+    ValueSpan,
+    parse_miniapp,
+)
 from designer.core.values import Code, Value
 
 __all__ = [
     "ExportError",
     "Replacement",
     "WriteError",
+    "patch_value",
     "replace_value",
     "to_js",
     "to_json",
@@ -284,16 +292,23 @@ class Replacement:
     """The new text of a file after :func:`replace_value`, and what the edit cost."""
 
     text: str
-    #: ``(start, end)`` of the text replaced in the old file (equal when inserted).
+    #: ``(start, end)`` of the old text that holds every edit (equal when
+    #: only inserted; both at the value's start when nothing changed).
     start: int
     end: int
     #: True when the key was absent and a new property was added.
     inserted: bool
-    #: Comments that were inside the replaced value and are gone now.
+    #: Comments that were inside the replaced text and are gone now.
     dropped_comments: tuple[str, ...] = ()
     #: Other DocPaths whose value was written at the same place (a shared
     #: constant): they changed too.
     shared_with: tuple[DocPath, ...] = ()
+    #: DocPaths that used a shared constant and now hold a literal instead,
+    #: because their value changed and the constant's other users did not.
+    inlined: tuple[DocPath, ...] = ()
+    #: Objects and arrays written anew instead of edited (reordered keys, a
+    #: new length, a changed value that came from a spread).
+    rerendered: tuple[DocPath, ...] = ()
 
     @property
     def comments_dropped(self) -> int:
@@ -303,33 +318,370 @@ class Replacement:
 def replace_value(
     source: MiniAppSource, doc_path: DocPath, new_value: Value
 ) -> Replacement:
-    """The text of ``source`` with only the value at ``doc_path`` rewritten.
+    """The text of ``source`` with the value at ``doc_path`` set to ``new_value``.
 
-    The value is rendered as JS (or JSON for a ``.json`` source) and
-    re-indented to sit where the old one started; every character outside
-    the old value's span is kept. A value reached through a constant is
-    rewritten at the constant's declaration. When the key is absent, a new
-    property is added as the last one of its parent object literal, in that
-    object's trailing-comma style.
+    The edit is minimal: see :func:`patch_value`. When the key is absent, a
+    new property is added as the last one of its parent object literal, in
+    that object's trailing-comma style.
+    """
+    return patch_value(source, doc_path, new_value)
+
+
+def patch_value(
+    source: MiniAppSource, doc_path: DocPath, new_value: Value
+) -> Replacement:
+    """The text of ``source`` edited only where ``new_value`` differs from the value.
+
+    What is equal (types included, so ``1`` is not ``1.0``) keeps its text to
+    the byte: comments, quotes, number spellings, constant names, layout. In
+    an object, changed properties get a new value text, removed ones go (with
+    their comma, and their line when they sat alone on it, same-line comments
+    included) and new ones are appended after the last property. Arrays of
+    the same length are edited item by item. An object whose keys were
+    reordered, an array with a new length, and an object where a value that
+    came from a ``...spread`` changed are written anew (``rerendered``).
+
+    A changed value written through a constant (``baseUrl: SALLA_API``) is
+    edited in the constant when this is its only use in the document; when
+    the constant is shared, the name at this use is replaced by a literal
+    (``inlined``) so the constant's other users keep their value. Uses from
+    inside code (a function body) are not data and are not counted.
+
+    The result is read back before it is returned; if it does not read back
+    as ``new_value`` with the rest of the document unchanged, the whole value
+    is written anew instead (and a warning logged), so a wrong file is never
+    produced. Raises :class:`ExportError` for a value the file cannot hold.
     """
     path = tuple(doc_path)
     span = source.spans.get(path)
     if span is None:
         return _insert(source, path, new_value)
+    found, old_value = _value_at(source.document, path)
+    patcher = _Patcher(source)
+    try:
+        if not found:
+            raise _CannotPatch(path)
+        patcher.patch(path, old_value, new_value)
+        result = patcher.result(span.start)
+    except _CannotPatch:
+        log.debug("%s cannot be edited in place; writing it anew", path)
+        return _rerender(source, path, new_value)
+    if result.text != source.text and not _reads_back(source, path, new_value, result):
+        log.warning(
+            "a minimal edit of %s did not read back as the new value; "
+            "writing the whole value instead",
+            format_doc_path(path),
+        )
+        return _rerender(source, path, new_value)
+    return result
+
+
+class _CannotPatch(Exception):
+    """This value cannot be edited in place; its container is written anew."""
+
+
+Edit = tuple[int, int, str]
+
+
+class _Patcher:
+    """Collects the edits that turn one value of a source into another."""
+
+    def __init__(self, source: MiniAppSource) -> None:
+        self.source = source
+        self.text = source.text
+        self.spans = source.spans
+        self.unit = _indent_unit(source.text)
+        self.newline = _newline(source.text)
+        self.comment_ends = dict(source.comments)
+        self.comment_starts = {end: start for start, end in source.comments}
+        self.edits: list[Edit] = []
+        self.dropped: list[str] = []
+        self.inlined: list[DocPath] = []
+        self.rerendered: list[DocPath] = []
+
+    def result(self, at: int) -> Replacement:
+        edits = sorted(self.edits, key=lambda edit: (edit[0], edit[1]))
+        for (_, end, _), (start, _, _) in itertools.pairwise(edits):
+            if end > start:
+                raise _CannotPatch(())
+        text = self.text
+        for start, end, piece in reversed(edits):
+            text = text[:start] + piece + text[end:]
+        return Replacement(
+            text=text,
+            start=edits[0][0] if edits else at,
+            end=max((edit[1] for edit in edits), default=at),
+            inserted=False,
+            dropped_comments=tuple(self.dropped),
+            inlined=tuple(self.inlined),
+            rerendered=tuple(self.rerendered),
+        )
+
+    def _mark(self) -> tuple[int, int, int, int]:
+        return (
+            len(self.edits),
+            len(self.dropped),
+            len(self.inlined),
+            len(self.rerendered),
+        )
+
+    def _restore(self, mark: tuple[int, int, int, int]) -> None:
+        del self.edits[mark[0] :]
+        del self.dropped[mark[1] :]
+        del self.inlined[mark[2] :]
+        del self.rerendered[mark[3] :]
+
+    # values
+
+    def patch(self, path: DocPath, old: Value, new: Value) -> None:
+        """Edit the value at ``path`` from ``old`` to ``new``; raises _CannotPatch."""
+        if _same(old, new):
+            return
+        span = self.spans.get(path)
+        if span is None:
+            raise _CannotPatch(path)
+        reference = span.reference
+        if reference is not None and self._shared(path, span):
+            prefix = _key_prefix(self.source, path) if reference.shorthand else ""
+            self._write(path, reference.start, reference.end, new, prefix)
+            self.inlined.append(path)
+            return
+        if reference is None and not self._inside_parent(path, span):
+            raise _CannotPatch(path)  # it came from a spread
+        if not span.property_form:
+            if isinstance(old, dict) and isinstance(new, dict):
+                if self._patch_object(path, old, new):
+                    return
+                self.rerendered.append(path)
+            elif isinstance(old, list) and isinstance(new, list):
+                if len(old) == len(new) and self._patch_array(path, old, new):
+                    return
+                self.rerendered.append(path)
+        prefix = _key_prefix(self.source, path) if span.property_form else ""
+        self._write(path, span.start, span.end, new, prefix)
+
+    def _patch_object(
+        self, path: DocPath, old: dict[str, Value], new: dict[str, Value]
+    ) -> bool:
+        layout = self.source.objects.get(path)
+        if layout is None:
+            return False
+        kept = [key for key in old if key in new]
+        if kept != [key for key in new if key in old]:
+            return False  # reordered: an edit cannot say that
+        mark = self._mark()
+        try:
+            for key in kept:
+                self.patch((*path, key), old[key], new[key])
+            for key in old:
+                if key not in new:
+                    self._delete((*path, key))
+            added = [(key, item) for key, item in new.items() if key not in old]
+            if added:
+                self.edits.extend(_insertion_edits(self.source, path, layout, added))
+        except _CannotPatch:
+            self._restore(mark)
+            return False
+        return True
+
+    def _patch_array(self, path: DocPath, old: list[Value], new: list[Value]) -> bool:
+        mark = self._mark()
+        try:
+            for index, (before, after) in enumerate(zip(old, new, strict=True)):
+                self.patch((*path, index), before, after)
+        except _CannotPatch:
+            self._restore(mark)
+            return False
+        return True
+
+    def _write(
+        self, path: DocPath, start: int, end: int, new: Value, prefix: str
+    ) -> None:
+        text = self.text
+        line_start = text.rfind("\n", 0, start) + 1
+        indent = _indentation(text, line_start)
+        column = start - line_start + len(prefix)
+        rendered = prefix + _render(self.source, new, self.unit, column, path)
+        self.edits.append((start, end, _reindent(rendered, indent, self.newline)))
+        self.dropped.extend(self.source.comments_in(start, end))
+
+    # where a value is written
+
+    def _inside_parent(self, path: DocPath, span: ValueSpan) -> bool:
+        if not path:
+            return True
+        parent = self.spans.get(path[:-1])
+        return parent is None or (parent.start <= span.start and span.end <= parent.end)
+
+    def _shared(self, path: DocPath, span: ValueSpan) -> bool:
+        """True when text inside ``span`` also gives a value outside ``path``."""
+        size = len(path)
+        for other, other_span in self.spans.items():
+            if (
+                span.start <= other_span.start
+                and other_span.end <= span.end
+                and other[:size] != path
+            ):
+                return True
+        return False
+
+    # removing a property
+
+    def _delete(self, path: DocPath) -> None:
+        span = self.spans[path]
+        parent = self.spans.get(path[:-1])
+        key_start = span.key_start
+        if self._inside_parent(path, span):
+            value_end = span.end
+        elif span.reference is not None:
+            value_end = span.reference.end
+        else:
+            raise _CannotPatch(path)
+        if (
+            parent is None
+            or key_start is None
+            or not parent.start <= key_start <= value_end <= parent.end
+        ):
+            raise _CannotPatch(path)
+        text = self.text
+        after = self._skip_inline(value_end)
+        has_comma = text.startswith(",", after)
+        after = after + 1 if has_comma else value_end
+        line_start = text.rfind("\n", 0, key_start) + 1
+        rest = self._skip_inline(after, line_comments=True)
+        alone = not text[line_start:key_start].strip() and (
+            rest == len(text) or text[rest] in "\r\n"
+        )
+        if alone:
+            line_end = text.find("\n", rest)
+            start, end = line_start, len(text) if line_end < 0 else line_end + 1
+        elif has_comma:
+            start, end = key_start, after
+            while end < len(text) and text[end] in " \t":
+                end += 1
+        else:
+            start, end = key_start, value_end
+        self.edits.append((start, end, ""))
+        self.dropped.extend(self.source.comments_in(start, end))
+        if not has_comma:
+            # The last property goes: the comma before it would now trail.
+            comma = self._skip_back(start)
+            if comma > 0 and text[comma - 1] == ",":
+                self.edits.append((comma - 1, comma, ""))
+
+    def _skip_inline(self, pos: int, *, line_comments: bool = False) -> int:
+        """``pos`` moved past spaces and comments that end on the same line."""
+        text = self.text
+        while pos < len(text):
+            if text[pos] in " \t":
+                pos += 1
+                continue
+            end = self.comment_ends.get(pos)
+            if end is None:
+                break
+            comment = text[pos:end]
+            block = comment.startswith("/*")
+            if (block and "\n" not in comment) or (line_comments and not block):
+                pos = end
+            else:
+                break
+        return pos
+
+    def _skip_back(self, pos: int) -> int:
+        """``pos`` moved back over whitespace and comments."""
+        text = self.text
+        while pos > 0:
+            if text[pos - 1] in " \t\r\n":
+                pos -= 1
+                continue
+            start = self.comment_starts.get(pos)
+            if start is None:
+                break
+            pos = start
+        return pos
+
+
+def _key_prefix(source: MiniAppSource, path: DocPath) -> str:
+    if not path or not isinstance(path[-1], str):  # pragma: no cover - by reading
+        raise ExportError("cannot rewrite this value in place", path=path)
+    if source.kind == "json":
+        return f"{json.dumps(path[-1], ensure_ascii=False)}: "
+    return f"{js_key(path[-1])}: "
+
+
+def _same(a: Value, b: Value, *, ordered: bool = True) -> bool:
+    """Equal with equal types all the way down (``1`` is not ``1.0`` nor ``True``)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        assert isinstance(b, dict)
+        if (list(a) != list(b)) if ordered else (a.keys() != b.keys()):
+            return False
+        return all(_same(a[key], b[key], ordered=ordered) for key in a)
+    if isinstance(a, list):
+        assert isinstance(b, list)
+        return len(a) == len(b) and all(
+            _same(x, y, ordered=ordered) for x, y in zip(a, b, strict=True)
+        )
+    if isinstance(a, float):
+        assert isinstance(b, float)
+        if math.isnan(a) or math.isnan(b):
+            return math.isnan(a) and math.isnan(b)
+        return a == b and math.copysign(1.0, a) == math.copysign(1.0, b)
+    return bool(a == b)
+
+
+def _value_at(document: Value, path: DocPath) -> tuple[bool, Value]:
+    node = document
+    for step in path:
+        if isinstance(node, dict) and isinstance(step, str) and step in node:
+            node = node[step]
+            continue
+        if isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+            node = node[step]
+            continue
+        return False, None
+    return True, node
+
+
+def _with_value(document: Value, path: DocPath, value: Value) -> Value:
+    """A copy of ``document`` with the value at ``path`` replaced (path must exist)."""
+    if not path:
+        return value
+    step, rest = path[0], path[1:]
+    if isinstance(document, dict) and isinstance(step, str):
+        copy = dict(document)
+        copy[step] = _with_value(document[step], rest, value)
+        return copy
+    if isinstance(document, list) and isinstance(step, int):
+        items = list(document)
+        items[step] = _with_value(document[step], rest, value)
+        return items
+    raise ValueError(path)  # pragma: no cover - the path was found before
+
+
+def _reads_back(
+    source: MiniAppSource, path: DocPath, value: Value, result: Replacement
+) -> bool:
+    """True when the edited text reads back with only ``path`` changed, to ``value``."""
+    try:
+        again = parse_miniapp(result.text, filename=source.filename, kind=source.kind)
+    except SourceError as exc:
+        log.debug("the edited text does not read back: %s", exc)
+        return False
+    expected = _with_value(source.document, path, value)
+    return _same(again.document, expected, ordered=False)
+
+
+def _rerender(source: MiniAppSource, path: DocPath, new_value: Value) -> Replacement:
+    """The value at ``path`` written anew over its whole span (no comment kept)."""
+    span = source.spans[path]
     text = source.text
     newline = _newline(text)
     line_start = text.rfind("\n", 0, span.start) + 1
     indent = _indentation(text, line_start)
     unit = _indent_unit(text)
-    prefix = ""
-    if span.property_form:
-        if not path or not isinstance(path[-1], str):  # pragma: no cover - by reading
-            raise ExportError("cannot rewrite this value in place", path=path)
-        prefix = (
-            f"{json.dumps(path[-1], ensure_ascii=False)}: "
-            if source.kind == "json"
-            else f"{js_key(path[-1])}: "
-        )
+    prefix = _key_prefix(source, path) if span.property_form else ""
     column = span.start - line_start + len(prefix)
     rendered = prefix + _render(source, new_value, unit, column, path)
     rendered = _reindent(rendered, indent, newline)
@@ -351,6 +703,7 @@ def replace_value(
         inserted=False,
         dropped_comments=dropped,
         shared_with=shared,
+        rerendered=(path,),
     )
 
 
@@ -409,10 +762,24 @@ def _insert(source: MiniAppSource, path: DocPath, value: Value) -> Replacement:
             path=path,
             fix=f"write {format_doc_path(parent)} as an object in the file first",
         )
+    edits = _insertion_edits(source, parent, layout, [(key, value)])
+    new_text = source.text
+    for offset, _, piece in sorted(edits, reverse=True):
+        new_text = new_text[:offset] + piece + new_text[offset:]
+    at = min(offset for offset, _, _ in edits)
+    return Replacement(text=new_text, start=at, end=at, inserted=True)
+
+
+def _insertion_edits(
+    source: MiniAppSource,
+    parent: DocPath,
+    layout: ObjectLayout,
+    items: list[tuple[str, Value]],
+) -> list[tuple[int, int, str]]:
+    """Insertions that add ``items`` after the last property of an object literal."""
     text = source.text
     newline = _newline(text)
     json_kind = source.kind == "json"
-    name = json.dumps(key, ensure_ascii=False) if json_kind else js_key(key)
     open_line = text.rfind("\n", 0, layout.open) + 1
     base = _indentation(text, open_line)
     unit = _indent_unit(text)
@@ -433,26 +800,32 @@ def _insert(source: MiniAppSource, path: DocPath, value: Value) -> Replacement:
         trailing = not json_kind
     else:
         trailing = layout.trailing_comma_end is not None and not json_kind
-    comma = "," if trailing else ""
     indent = member_indent if last is None or one_per_line else base
-    rendered = _render(source, value, unit, len(indent) + len(name) + 2, path)
-    entry = _reindent(f"{name}: {rendered}", indent, newline)
+    entries = []
+    for key, value in items:
+        name = json.dumps(key, ensure_ascii=False) if json_kind else js_key(key)
+        column = len(indent) + len(name) + 2
+        rendered = _render(source, value, unit, column, (*parent, key))
+        entries.append(_reindent(f"{name}: {rendered}", indent, newline))
+    commas = [","] * (len(entries) - 1) + ["," if trailing else ""]
 
     if last is None:
-        edits = [(layout.open + 1, f"{newline}{indent}{entry}{comma}{newline}{base}")]
-    elif one_per_line:
-        edits = [(close_line, f"{indent}{entry}{comma}{newline}")]
+        lines = [f"{indent}{e}{c}" for e, c in zip(entries, commas, strict=True)]
+        body = newline.join(lines)
+        return [(layout.open + 1, layout.open + 1, f"{newline}{body}{newline}{base}")]
+    if one_per_line:
+        body = "".join(
+            f"{indent}{e}{c}{newline}" for e, c in zip(entries, commas, strict=True)
+        )
+        edits = [(close_line, close_line, body)]
         if layout.trailing_comma_end is None:
-            edits.append((last[1], ","))
-    elif layout.trailing_comma_end is not None:
-        edits = [(layout.trailing_comma_end, f" {entry}{comma}")]
-    else:
-        edits = [(last[1], f", {entry}")]
-    new_text = text
-    for offset, piece in sorted(edits, reverse=True):
-        new_text = new_text[:offset] + piece + new_text[offset:]
-    at = min(offset for offset, _ in edits)
-    return Replacement(text=new_text, start=at, end=at, inserted=True)
+            edits.append((last[1], last[1], ","))
+        return edits
+    if layout.trailing_comma_end is not None:
+        body = "".join(f" {e}," for e in entries)
+        return [(layout.trailing_comma_end, layout.trailing_comma_end, body)]
+    body = "".join(f", {e}" for e in entries)
+    return [(last[1], last[1], body)]
 
 
 # --- files -------------------------------------------------------------------------

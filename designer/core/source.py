@@ -39,6 +39,7 @@ from designer.core.values import Code, Value
 __all__ = [
     "MiniAppSource",
     "ObjectLayout",
+    "Reference",
     "SourceError",
     "ValueSpan",
     "load_miniapp",
@@ -89,7 +90,8 @@ class ValueSpan(NamedTuple):
     has its value span at the constant's initializer. ``property_form`` is set
     when the value span is the whole property (a shorthand ``{ hooks }`` whose
     constant is code, or a method ``load() {...}``): replacing it must write
-    ``key: value``.
+    ``key: value``. ``reference`` is where a value reached through a name is
+    used (the ``SALLA_API`` of ``baseUrl: SALLA_API``), None for a literal.
     """
 
     start: int
@@ -97,6 +99,19 @@ class ValueSpan(NamedTuple):
     key_start: int | None = None
     key_end: int | None = None
     property_form: bool = False
+    reference: Reference | None = None
+
+
+class Reference(NamedTuple):
+    """The expression that names a constant where a value is used.
+
+    ``shorthand`` is set for ``{ headers }``: writing a literal there must
+    write ``headers: value``.
+    """
+
+    start: int
+    end: int
+    shorthand: bool = False
 
 
 class ObjectLayout(NamedTuple):
@@ -472,6 +487,13 @@ class _Reader:
                 None if span.key_start is None else char(span.key_start),
                 None if span.key_end is None else char(span.key_end),
                 span.property_form,
+                None
+                if span.reference is None
+                else Reference(
+                    char(span.reference.start),
+                    char(span.reference.end),
+                    span.reference.shorthand,
+                ),
             )
             for path, span in self.spans.items()
         }
@@ -788,8 +810,8 @@ class _Reader:
                 what = kind.replace("_", " ")
                 self.fail(child, f"unexpected {what} in an object", None)
             span = self.spans[child_path]
-            self.spans[child_path] = ValueSpan(
-                span.start, span.end, key_start, self.end(key_node), span.property_form
+            self.spans[child_path] = span._replace(
+                key_start=key_start, key_end=self.end(key_node)
             )
         self.objects[path] = ObjectLayout(
             self.start(node),
@@ -965,7 +987,16 @@ class _Reader:
             return self._opaque(node, path, name)
         self.spans.update(spans)
         self.objects.update(objects)
+        self._referenced(path, node)
         return value
+
+    def _referenced(self, path: DocPath, node: tree_sitter.Node) -> None:
+        """Note that the value at ``path`` is used through the name at ``node``."""
+        span = self.spans.get(path)
+        if span is not None:
+            shorthand = node.type == "shorthand_property_identifier"
+            reference = Reference(self.start(node), self.end(node), shorthand)
+            self.spans[path] = span._replace(reference=reference)
 
     def _opaque(self, node: tree_sitter.Node, path: DocPath, name: str) -> Code:
         shorthand = node.type == "shorthand_property_identifier"
@@ -1034,6 +1065,7 @@ class _Reader:
         if isinstance(value, Code):
             return _NOT_DATA
         self._adopt(spans, objects, inner, path, root=True)
+        self._referenced(path, node)
         return value
 
 
