@@ -282,6 +282,7 @@ class WebhookWorkbench(QWidget):
         self.event_combo.setEditable(True)
         self.event_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         line = self.event_combo.lineEdit()
+        assert line is not None  # editable combo boxes have one
         line.setPlaceholderText("read from the delivery")
         line.setClearButtonEnabled(True)
         self.event_combo.setToolTip(
@@ -331,7 +332,7 @@ class WebhookWorkbench(QWidget):
         self.changes_label = QLabel("Changes from the previous delivery", self)
         self.changes_list = QListWidget(self)
         self.changes_list.setFont(_mono())
-        self.changes_list.setMaximumHeight(120)
+        self.changes_list.setMaximumHeight(90)
 
     def _build_send(self) -> None:
         self.send_box = QGroupBox("Send", self)
@@ -461,7 +462,7 @@ class WebhookWorkbench(QWidget):
 
         # Results
         badge_row = QHBoxLayout()
-        badge_row.addWidget(self.badge)
+        badge_row.addWidget(self.badge, 0, Qt.AlignmentFlag.AlignTop)
         badge_row.addWidget(self.verification_label, 1)
         form = QFormLayout()
         form.addRow("Verification:", badge_row)
@@ -729,6 +730,8 @@ class WebhookWorkbench(QWidget):
     def refresh(self) -> None:
         """Process the current delivery now (call after a mapping edit)."""
         self._timer.stop()
+        # TODO(performance): a body of several MB is parsed on the GUI thread
+        # here; move processing to designer.ui.workers if that proves slow.
         receiver = self._resources.receiver
         if receiver is not None:
             receiver.set_app(self._project.app)
