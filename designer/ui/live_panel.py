@@ -23,6 +23,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
@@ -89,6 +90,10 @@ def _read_only_text(placeholder: str) -> QPlainTextEdit:
     text.setPlaceholderText(placeholder)
     _monospace(text)
     return text
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _human_size(size: int) -> str:
@@ -721,7 +726,8 @@ class LivePanel(QWidget):
         if task is not None and not task.done():
             task.cancel()
             await asyncio.gather(task, return_exceptions=True)
-        self._counter_timer.stop()
+        if shiboken6.isValid(self):
+            self._counter_timer.stop()
         if self._session is not None:
             session, self._session = self._session, None
             await session.aclose()
@@ -733,6 +739,12 @@ class LivePanel(QWidget):
         if sync is None or self.resource_key is None:
             return None
         return sync.resources.get(self.resource_key)
+
+    def _miniapp_name(self) -> str:
+        name = self.project.app.document.get("name")
+        if isinstance(name, str) and name:
+            return name
+        return self.project.app.namespace or "the MiniApp"
 
     def _samples_dir(self) -> Path | None:
         if self.project.samples_dir is not None:
@@ -785,9 +797,11 @@ class LivePanel(QWidget):
             # The task is still the current one here; clear it first so that
             # the buttons see the panel as idle.
             self._task = None
-            self._counter_timer.stop()
-            self._update_buttons()
-            self.busyChanged.emit(False)
+            # At shutdown the window may already be gone.
+            if shiboken6.isValid(self):
+                self._counter_timer.stop()
+                self._update_buttons()
+                self.busyChanged.emit(False)
 
     def _set_status(self, text: str, *, error: bool = False) -> None:
         self.status_label.setStyleSheet("color: #b00020;" if error else "")
@@ -809,7 +823,7 @@ class LivePanel(QWidget):
         dialog = CredentialsDialog(
             missing,
             keyring_available=self.store.persistent,
-            title=f"Credentials for {self.project.app.name or 'the MiniApp'}",
+            title=f"Credentials for {self._miniapp_name()}",
             parent=self,
         )
         self.credentials_dialog = dialog
@@ -994,15 +1008,17 @@ class LivePanel(QWidget):
         self.dry_run.finish(summary)
         if summary.cancelled:
             text = (
-                f"Dry run of {summary.resource} cancelled: kept {summary.records} "
-                f"records from {summary.pages} pages."
+                f"Dry run of {summary.resource} cancelled: kept "
+                f"{_count(summary.records, 'record')} from "
+                f"{_count(summary.pages, 'page')}."
             )
         elif summary.errors:
             text = f"Dry run of {summary.resource} stopped: {summary.errors[0]}"
         else:
             text = (
-                f"Dry run of {summary.resource}: {summary.records} records in "
-                f"{summary.pages} pages; stopped because {summary.stopped_because}."
+                f"Dry run of {summary.resource}: {_count(summary.records, 'record')} "
+                f"in {_count(summary.pages, 'page')}; stopped because "
+                f"{summary.stopped_because}."
             )
         self._set_status(text, error=bool(summary.errors))
         if summary.errors:
