@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -205,8 +206,9 @@ class CredentialsDialog(QDialog):
             self.remember_box.setChecked(True)
         else:
             self.remember_box.setEnabled(False)
-            self.remember_box.setToolTip(
-                "No system keyring is available: values are kept for this session only."
+            self.remember_box.setText(
+                "Remember in the system keyring (none available: kept for this "
+                "session only)"
             )
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -219,6 +221,7 @@ class CredentialsDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.remember_box)
         layout.addWidget(self.buttons)
+        self.setMinimumWidth(440)
         self._update_ok()
 
     def _update_ok(self) -> None:
@@ -262,6 +265,11 @@ class ExchangeInspector(QWidget):
         self.request_headers = _read_only_text("Request headers (secrets masked)")
         self.response_headers = _read_only_text("Response headers")
         self.body = _read_only_text("Response body (first 200 KB)")
+        self.pretty_box = QCheckBox("Indent JSON")
+        self.pretty_box.setToolTip("Show a JSON body indented instead of as sent")
+        self.pretty_box.setChecked(True)
+        self.pretty_box.toggled.connect(self._show_body)
+        self._exchange: Exchange | None = None
         self.tabs = QTabWidget()
         self.tabs.addTab(self.body, "Body")
         self.tabs.addTab(self.response_headers, "Response headers")
@@ -270,11 +278,15 @@ class ExchangeInspector(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.request_label)
-        layout.addWidget(self.status_label)
+        status_row = QHBoxLayout()
+        status_row.addWidget(self.status_label, 1)
+        status_row.addWidget(self.pretty_box)
+        layout.addLayout(status_row)
         layout.addWidget(self.error_label)
         layout.addWidget(self.tabs, 1)
 
     def clear(self) -> None:
+        self._exchange = None
         self.request_label.setText("No request yet.")
         self.status_label.clear()
         self.error_label.clear()
@@ -298,15 +310,26 @@ class ExchangeInspector(QWidget):
             for shown_name, shown in mask_headers({name: value}).items():
                 lines.append(f"{shown_name}: {scrub(shown, exchange.secrets)}")
         self.response_headers.setPlainText("\n".join(lines))
-        preview = exchange.body[:BODY_PREVIEW_BYTES].decode("utf-8", "replace")
-        preview = scrub(preview, exchange.secrets)
-        if exchange.size > BODY_PREVIEW_BYTES:
-            preview += (
-                f"\n… ({_human_size(exchange.size - BODY_PREVIEW_BYTES)} more "
-                "not shown)"
-            )
-        self.body.setPlainText(preview)
+        self._exchange = exchange
+        self._show_body()
         self._set_error(error)
+
+    def _show_body(self) -> None:
+        exchange = self._exchange
+        if exchange is None:
+            return
+        if (
+            self.pretty_box.isChecked()
+            and exchange.parse_error is None
+            and exchange.size <= BODY_PREVIEW_BYTES
+        ):
+            text = json.dumps(exchange.json, indent=2, ensure_ascii=False)
+        else:
+            text = exchange.body[:BODY_PREVIEW_BYTES].decode("utf-8", "replace")
+            if exchange.size > BODY_PREVIEW_BYTES:
+                rest = _human_size(exchange.size - BODY_PREVIEW_BYTES)
+                text += f"\n… ({rest} more not shown)"
+        self.body.setPlainText(scrub(text, exchange.secrets))
 
     def show_failure(self, text: str, *, request: str = "") -> None:
         """A request that got no usable response (connection, placeholder)."""
@@ -515,6 +538,7 @@ class LivePanel(QWidget):
         self.page_param_edit = QLineEdit()
         self.page_param_edit.setPlaceholderText("page")
         self.page_param_edit.setToolTip("Query parameter that carries the page number")
+        self.page_param_edit.setMaximumWidth(160)
         self.first_page_spin = QSpinBox()
         self.first_page_spin.setRange(0, 1_000_000)
         self.first_page_spin.setToolTip(
@@ -526,13 +550,14 @@ class LivePanel(QWidget):
         self.max_pages_spin.setToolTip("Stop a dry run after this many pages")
         pages_row = QHBoxLayout()
         pages_row.addWidget(QLabel("parameter"))
-        pages_row.addWidget(self.page_param_edit, 1)
+        pages_row.addWidget(self.page_param_edit)
         pages_row.addSpacing(8)
         pages_row.addWidget(QLabel("first"))
         pages_row.addWidget(self.first_page_spin)
         pages_row.addSpacing(8)
         pages_row.addWidget(QLabel("cap"))
         pages_row.addWidget(self.max_pages_spin)
+        pages_row.addStretch(1)
         form = QFormLayout(connection)
         form.addRow("Base URL", self.base_url_edit)
         form.addRow("Pages", pages_row)

@@ -113,6 +113,10 @@ def test_fetches_first_page_next_page_and_details(
     assert "HTTP 200" in panel.inspector.status_label.text()
     assert "Authorization: Bearer ****" in panel.inspector.request_headers.toPlainText()
     assert panel.inspector.request_label.text().startswith(f"GET {mock.url}/orders?")
+    assert json.loads(panel.inspector.body.toPlainText()) == body  # indented
+    panel.inspector.pretty_box.setChecked(False)  # the body as sent
+    raw = panel.last_exchange.body.decode()
+    assert panel.inspector.body.toPlainText() == raw
 
     # Credentials are asked once per session: no dialog this time.
     panel.set_current_record_provider(lambda: 2)
