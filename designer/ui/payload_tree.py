@@ -10,7 +10,6 @@ indexes.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
@@ -20,6 +19,7 @@ from jsonpath_ng.ext import parse as parse_jsonpath
 from PySide6.QtCore import QAbstractItemModel, QMimeData, QModelIndex, QObject, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from designer.core import paths
 from designer.core.values import is_unsafe_integer
 
 Segment = str | int
@@ -103,61 +103,14 @@ def preview(value: Any, limit: int = PREVIEW_LENGTH) -> str:
     return str(value) if isinstance(value, int) else repr(value)
 
 
-# TODO(integration): use designer.core.paths (render_dotted / render_jsonpath).
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-_JSONPATH_WORDS = frozenset(
-    {
-        "where",
-        "wherenot",
-        "and",
-        "or",
-        "not",
-        "in",
-        "true",
-        "false",
-        "null",
-        "len",
-        "sorted",
-        "split",
-        "sub",
-        "str",
-    }
-)
-
-
-def _render_jsonpath(segments: Sequence[Segment], root: str = "$") -> str:
-    parts = [root]
-    for segment in segments:
-        if isinstance(segment, int):
-            parts.append(f"[{segment}]")
-        elif _IDENTIFIER.match(segment) and segment not in _JSONPATH_WORDS:
-            parts.append(f".{segment}")
-        else:
-            escaped = segment.replace("\\", "\\\\").replace("'", "\\'")
-            parts.append(f"['{escaped}']")
-    return "".join(parts)
-
-
-def _render_dotted(segments: Sequence[Segment]) -> str:
-    parts: list[str] = []
-    for segment in segments:
-        if isinstance(segment, int):
-            parts.append(f"[{segment}]")
-        elif _IDENTIFIER.match(segment):
-            parts.append(f".{segment}" if parts else segment)
-        else:
-            parts.append(f"[{json.dumps(segment, ensure_ascii=False)}]")
-    return "".join(parts)
-
-
 def render_jsonpath(segments: Sequence[Segment]) -> str:
     """The JSONPath from the document root to ``segments``."""
-    return _render_jsonpath(segments)
+    return paths.render_jsonpath(segments)
 
 
 def render_dotted(segments: Sequence[Segment]) -> str:
     """The dotted path of ``segments`` (quoted where a key is not a plain name)."""
-    return _render_dotted(segments)
+    return paths.render_dotted(segments)
 
 
 def resolve(value: Any, segments: Iterable[Segment]) -> Any:

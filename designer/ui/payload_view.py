@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from designer.core import paths
 from designer.ui import messages
 from designer.ui.jsonload import JsonLoad, load_json_async
 from designer.ui.payload_tree import (
@@ -260,10 +261,12 @@ class PayloadView(QWidget):
 
         ``""`` means the root array; None means the response is one record.
         """
-        # TODO(integration): parse with designer.core.paths.
         segments: Segments | None = None
         if dotted is not None:
-            segments = tuple(part for part in dotted.split(".") if part)
+            try:
+                segments = tuple(paths.parse_dotted(dotted)) if dotted else ()
+            except paths.PathError:
+                segments = None
         self.model.set_records_path(segments)
         self.tree.expand(self.model.index(0, 0))
         self._records_changed()
