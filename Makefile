@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench package clean
 
 $(STAMP): pyproject.toml
 	./packaging/system-deps.sh
@@ -25,6 +25,9 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+
+package: $(STAMP)
+	PYTHON=$(BIN)/python ./packaging/build.sh
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

@@ -43,6 +43,7 @@ _HORIZONTAL = Qt.Orientation.Horizontal
 VALUE_ROLE = Qt.ItemDataRole.UserRole + 1
 #: The segments from the document root to a node.
 SEGMENTS_ROLE = Qt.ItemDataRole.UserRole + 2
+_NO_FLAGS = Qt.ItemFlag.NoItemFlags
 _FLAGS = (
     Qt.ItemFlag.ItemIsEnabled
     | Qt.ItemFlag.ItemIsSelectable
@@ -553,11 +554,19 @@ class PayloadModel(QAbstractItemModel):
         return len(_HEADERS)
 
     def hasChildren(self, parent: QModelIndex = QModelIndex()) -> bool:  # noqa: B008
-        return self.rowCount(parent) > 0
+        # Called once per row when a view lays out an expanded list: kept flat.
+        if not self._loaded:
+            return False
+        if not parent.isValid():
+            return True
+        if parent.column() != 0:
+            return False
+        value = parent.internalPointer().value
+        return isinstance(value, dict | list) and len(value) > 0
 
     def flags(self, index: QModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
+            return _NO_FLAGS
         return _FLAGS
 
     def headerData(
