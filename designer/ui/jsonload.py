@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QThreadPool, QTimer, Signal
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +132,11 @@ class JsonLoad(QObject):
     cancelled = Signal()
 
     def __init__(self, path: Path, parent: QObject | None = None) -> None:
-        super().__init__(parent)
+        # Owned by a Qt parent so that the worker thread never holds the last
+        # reference (see workers.Job); deleted in the GUI thread once it ends.
+        super().__init__(parent if parent is not None else QCoreApplication.instance())
+        for signal in (self.finished, self.failed, self.cancelled):
+            signal.connect(self.deleteLater)
         self.path = path
         self._cancel = threading.Event()
         self._done = threading.Event()
@@ -153,6 +157,15 @@ class JsonLoad(QObject):
 
     def _work(self) -> None:
         try:
+            self._load()
+        except RuntimeError:
+            # The owner (and so this object) was deleted meanwhile.
+            log.debug("load of %s finished after its owner was deleted", self.path)
+        finally:
+            self._done.set()
+
+    def _load(self) -> None:
+        try:
             value = read_json(
                 self.path, progress=self.progress.emit, cancelled=self._cancel.is_set
             )
@@ -168,8 +181,6 @@ class JsonLoad(QObject):
                 self.cancelled.emit()
             else:
                 self.finished.emit(value)
-        finally:
-            self._done.set()
 
 
 def load_json_async(path: Path, *, parent: QObject | None = None) -> JsonLoad:

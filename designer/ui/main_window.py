@@ -90,11 +90,19 @@ class MainWindow(QMainWindow):
         self.preview: Any = None
         self.diagnostics: Any = None
         self.export_view: Any = None
+        self.live_panel: Any = None
+        self.webhook_view: Any = None
 
         self.payload_view = PayloadView(self)
         self.center_tabs = QTabWidget(self)
         self.center_tabs.setDocumentMode(True)
         self.center_tabs.addTab(self.payload_view, "Payload")
+        self.center_tabs.addTab(
+            _placeholder("Open a MiniApp to fetch its API live."), "Live API"
+        )
+        self.center_tabs.addTab(
+            _placeholder("Open a MiniApp to test webhook deliveries."), "Webhooks"
+        )
         self.setCentralWidget(self.center_tabs)
 
         self.outline_dock = self._dock(
@@ -327,10 +335,78 @@ class MainWindow(QMainWindow):
         self.undo_action.setEnabled(stack.canUndo())
         self.redo_action.setEnabled(stack.canRedo())
 
+        self._install_workbenches(project, document)
         targets = document.targets()
         if targets:
             self.outline.select(targets[0])
             self.select_target(targets[0])
+
+    def _install_workbenches(
+        self, project: Project, document: DesignerDocument
+    ) -> None:
+        """The Live API and Webhooks tabs beside the payload tree."""
+        from designer.ui.live_panel import LivePanel
+        from designer.ui.webhook_view import WebhookWorkbench
+
+        for old in (self.live_panel, self.webhook_view):
+            if old is not None:
+                old.deleteLater()
+        self.live_panel = LivePanel(project, self.settings, parent=self)
+        self.webhook_view = WebhookWorkbench(project, parent=self)
+        for index, widget, title in (
+            (1, self.live_panel, "Live API"),
+            (2, self.webhook_view, "Webhooks"),
+        ):
+            old = self.center_tabs.widget(index)
+            self.center_tabs.removeTab(index)
+            self.center_tabs.insertTab(index, widget, title)
+            if old is not None and old not in (self.live_panel, self.webhook_view):
+                old.deleteLater()
+        self.live_panel.set_current_record_provider(
+            self.payload_view.model.current_record
+        )
+        self.live_panel.documentFetched.connect(self._live_document)
+        self.live_panel.recordsFetched.connect(self._live_records)
+        self.webhook_view.handlerSelected.connect(self._select_handler)
+        document.mappingChanged.connect(lambda _path: self.webhook_view.refresh())
+
+    def _live_document(self, body: object, label: str) -> None:
+        target = self.target
+        if (
+            self.document is not None
+            and target is not None
+            and target.kind == "resource"
+        ):
+            self.document.set_payload(target, body)
+            self.center_tabs.setCurrentIndex(0)
+            messages.info(f"Showing {label}")
+
+    def _live_records(self, records: list[Any]) -> None:
+        """A dry run's records become the target's payload: the preview maps them."""
+        if self.document is None or self.target is None:
+            return
+        if self.target.kind == "resource" and records:
+            resource = self.document.resource(self.target)
+            mapping = resource.response_mapping if resource else None
+            key = mapping.data_property if mapping and mapping.data_property else None
+            from designer.core import paths
+
+            body: Any = records
+            if key:
+                # Keep the resource's envelope so records are found where the
+                # mapping says they are.
+                for segment in reversed(paths.parse_dotted(key)):
+                    body = {segment: body} if isinstance(segment, str) else [body]
+            self.document.set_payload(self.target, body)
+            messages.info(f"Previewing {len(records)} records of the dry run")
+
+    def _select_handler(self, event: str) -> None:
+        if self.document is None:
+            return
+        target = MappingTarget.handler(event)
+        if target in self.document.targets():
+            self.outline.select(target)
+            self.select_target(target)
 
     def _offer_recovery(self, path: Path) -> None:
         assert self.document is not None
@@ -379,6 +455,10 @@ class MainWindow(QMainWindow):
         self.target = target
         self.fields.set_target(target)
         self.preview.set_target(target)
+        if self.live_panel is not None:
+            self.live_panel.set_resource(
+                target.key if target.kind == "resource" else None
+            )
         self._show_payload(target)
 
     def _show_payload(self, target: MappingTarget) -> None:

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QThreadPool, QTimer, Signal
 
 log = logging.getLogger(__name__)
 
@@ -18,8 +18,13 @@ class Job(QObject):
     failed = Signal(str)
 
     def __init__(self, function: Callable[[], Any], parent: QObject | None = None):
-        super().__init__(parent)
+        # Always owned by a Qt parent: the worker thread holds a reference to
+        # this object, and a QObject whose last Python reference goes away in
+        # a worker thread would be destroyed there (Qt warns, and may crash).
+        super().__init__(parent if parent is not None else QCoreApplication.instance())
         self._function = function
+        self.done.connect(self.deleteLater)
+        self.failed.connect(self.deleteLater)
 
     def start(self) -> None:
         QThreadPool.globalInstance().start(self._work)
