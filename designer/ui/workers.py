@@ -23,8 +23,6 @@ class Job(QObject):
         # a worker thread would be destroyed there (Qt warns, and may crash).
         super().__init__(parent if parent is not None else QCoreApplication.instance())
         self._function = function
-        self.done.connect(self.deleteLater)
-        self.failed.connect(self.deleteLater)
 
     def start(self) -> None:
         QThreadPool.globalInstance().start(self._work)
