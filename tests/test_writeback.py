@@ -391,3 +391,22 @@ def test_random_edits_read_back_and_keep_comments_outside_them(
     for tag, path in tags.items():
         if survives(sync, new, path):
             assert tag in kept, (tag, path)
+
+
+def test_a_rule_mapped_again_moves_to_the_end_with_a_minimal_edit(
+    salla: MiniAppSource,
+) -> None:
+    # Removing a rule and mapping the field again puts it last in the object.
+    sync = copy.deepcopy(salla.document["sync"])
+    mapping = sync["resources"]["orders"]["apiMapping"]
+    first = next(iter(mapping))
+    mapping[first] = mapping.pop(first)
+    result = write_back(salla, sync)
+    assert result.rerendered == ()
+    removed, added = changed_lines(salla.text, result.text)
+    assert len(removed) == 1 and removed[0].strip().startswith(f"{first}:")
+    assert added[0].strip().startswith(f"{first}:")
+    again = parse_miniapp(result.text, filename="salla.miniapp.js")
+    assert list(again.document["sync"]["resources"]["orders"]["apiMapping"]) == list(
+        mapping
+    )

@@ -466,17 +466,18 @@ class _Patcher:
         layout = self.source.objects.get(path)
         if layout is None:
             return False
-        kept = [key for key in old if key in new]
-        if kept != [key for key in new if key in old]:
+        kept = _kept_in_place(list(old), list(new))
+        if kept is None:
             return False  # reordered: an edit cannot say that
         mark = self._mark()
         try:
             for key in kept:
                 self.patch((*path, key), old[key], new[key])
+            staying = set(kept)
             for key in old:
-                if key not in new:
+                if key not in staying:
                     self._delete((*path, key))
-            added = [(key, item) for key, item in new.items() if key not in old]
+            added = [(key, item) for key, item in new.items() if key not in staying]
             if added:
                 self.edits.extend(_insertion_edits(self.source, path, layout, added))
         except _CannotPatch:
@@ -607,6 +608,35 @@ def _key_prefix(source: MiniAppSource, path: DocPath) -> str:
     if source.kind == "json":
         return f"{json.dumps(path[-1], ensure_ascii=False)}: "
     return f"{js_key(path[-1])}: "
+
+
+def _kept_in_place(old: list[str], new: list[str]) -> list[str] | None:
+    """The keys of ``old`` that keep their place when the object becomes ``new``.
+
+    Keys of both are kept in place as long as their order agrees; a key that
+    moved to the end (say, a rule removed and mapped again) is taken out and
+    appended, as a new key would be. None when a key moved anywhere else, or
+    when more keys moved than stayed (a real reordering): that object has to
+    be written anew.
+    """
+    common = [key for key in new if key in old]
+    old_order = [key for key in old if key in new]
+    position = 0
+    kept: list[str] = []
+    for key in common:
+        try:
+            position = old_order.index(key, position) + 1
+        except ValueError:
+            break
+        kept.append(key)
+    moved = common[len(kept) :]
+    if len(moved) > len(kept):
+        return None
+    if moved:
+        last_kept = max((new.index(key) for key in kept), default=-1)
+        if any(new.index(key) < last_kept for key in moved):
+            return None
+    return kept
 
 
 def _same(a: Value, b: Value, *, ordered: bool = True) -> bool:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QModelIndex, QSettings, Qt
+from PySide6.QtWidgets import QMessageBox
 
+from designer.core.source import load_miniapp
+from designer.ui.document import MappingTarget
 from designer.ui.fields import FieldRef
 from designer.ui.main_window import MainWindow
 
@@ -23,27 +27,30 @@ def app_copy(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def window(qtbot, tmp_path: Path, app_copy: Path):
+def window(qtbot, tmp_path: Path, app_copy: Path) -> MainWindow:
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     widget = MainWindow(settings=settings, recovery_dir=tmp_path / "recovery")
-    qtbot.addWidget(widget)
+
+    def forget_changes(window: MainWindow) -> None:
+        # Closing at teardown must not stop on the "unsaved changes" question.
+        if window.document is not None:
+            window.document.undo_stack.setClean()
+
+    qtbot.addWidget(widget, before_close_func=forget_changes)
     widget.show()
     qtbot.waitExposed(widget)
     assert widget.open_miniapp(app_copy)
-    yield widget
-    # Closing at teardown must not stop on the "unsaved changes" question.
-    if widget.document is not None:
-        widget.document.undo_stack.setClean()
+    return widget
 
 
-def drop_path(window: MainWindow, segments: list, field: str) -> bool:
+def drop_path(window: MainWindow, segments: list, field: str | FieldRef) -> bool:
     """Drag ``segments`` from the payload tree and drop it on ``field``."""
     tree = window.payload_view.model
     index = tree.index_for_path(tuple(segments))
     assert index.isValid(), segments
     mime = tree.mimeData([index])
     fields = window.fields.model
-    target = fields.index_of(FieldRef(field))
+    target = fields.index_of(field if isinstance(field, FieldRef) else FieldRef(field))
     assert target.isValid(), field
     assert fields.canDropMimeData(mime, Qt.DropAction.CopyAction, -1, -1, target)
     return fields.dropMimeData(mime, Qt.DropAction.CopyAction, -1, -1, target)
@@ -65,3 +72,155 @@ def test_outline_lists_resources_and_handlers(window: MainWindow) -> None:
     assert ("resource", "orders") in keys and ("handler", "order.created") in keys
     assert window.target == targets[0]
     assert window.payload_view.model.record_count() > 1
+
+
+def test_map_by_dragging_preview_undo_export_save(
+    qtbot, window: MainWindow, app_copy: Path
+) -> None:
+    orders = MappingTarget.resource("orders")
+    window.outline.select(orders)
+    window.select_target(orders)
+    document = window.document
+    # Start from no rule for these fields, as a user writing a mapping would.
+    for field in ("paymentMethod", "shippingMethod"):
+        if field in document.rules(orders):
+            document.remove_rule(orders, field)
+    wait_preview(qtbot, window)
+
+    # Plain: the second record's payment_method gives the record-relative rule.
+    assert drop_path(window, ["data", 1, "payment_method"], "paymentMethod")
+    assert document.rule(orders, "paymentMethod") == "payment_method"
+    wait_preview(qtbot, window)
+    body = json.loads((app_copy.parent / "responses" / "orders.json").read_text())
+    assert cell(window, 0, "paymentMethod") == json.dumps(
+        body["data"][0]["payment_method"], ensure_ascii=False
+    )
+
+    # Coalesce: a second path dropped on a mapped field is appended to paths.
+    assert drop_path(window, ["data", 0, "status", "name"], "shippingMethod")
+    assert drop_path(window, ["data", 0, "payment_method"], "shippingMethod")
+    rule = document.rule(orders, "shippingMethod")
+    assert rule["transform"] == "coalesce"
+    assert rule["paths"] == ["status.name", "payment_method"]
+    assert window.isWindowModified()
+
+    # Undo the coalesce step: back to the plain rule.
+    document.undo_stack.undo()
+    assert document.rule(orders, "shippingMethod") == "status.name"
+    wait_preview(qtbot, window)
+
+    window.export_view.render_now()
+    assert "shippingMethod: 'status.name'," in window.export_view.js_text
+    assert "paymentMethod: 'payment_method'," in window.export_view.js_text
+
+    before = app_copy.read_text()
+    assert window.save()
+    assert not window.isWindowModified()
+    after = load_miniapp(app_copy).document["sync"]["resources"]["orders"]["apiMapping"]
+    assert after["paymentMethod"] == "payment_method"
+    assert after["shippingMethod"] == "status.name"
+    # Only the edited rules' lines changed; comments and constants stayed.
+    import difflib
+
+    changed = [
+        line
+        for line in difflib.unified_diff(
+            before.splitlines(), app_copy.read_text().splitlines(), lineterm="", n=0
+        )
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+    assert changed and all(
+        "paymentMethod" in line or "shippingMethod" in line for line in changed
+    ), changed
+    assert (app_copy.parent / "salla.miniapp.js.bak").read_text() == before
+
+
+def test_map_items_by_dragging_inside_one_item(qtbot, window: MainWindow) -> None:
+    orders = MappingTarget.resource("orders")
+    window.select_target(orders)
+    document = window.document
+    document.remove_rule(orders, "items")
+    assert drop_path(window, ["data", 0, "items"], "items")
+    rule = document.rule(orders, "items")
+    assert rule["transform"] == "mapItems" and rule["path"] == "items"
+    # The item fields appear under items; drop from inside the second item.
+    assert drop_path(window, ["data", 0, "items", 1, "name"], "items") is not None
+    wait_preview(qtbot, window)
+
+
+def test_keyboard_mapping_matches_drop(qtbot, window: MainWindow) -> None:
+    customers = MappingTarget.resource("customers")
+    window.select_target(customers)
+    document = window.document
+    document.remove_rule(customers, "lastName")
+    window.fields.select_field(FieldRef("lastName"))
+    window.payload_view.select_path(("data", 2, "last_name"))
+    window.map_selected_path()
+    assert document.rule(customers, "lastName") == "last_name"
+
+
+def test_close_with_unsaved_changes_asks(
+    qtbot, window: MainWindow, monkeypatch
+) -> None:
+    orders = MappingTarget.resource("orders")
+    window.document.set_rule(orders, "paymentMethod", "reference_id")
+    assert window.isWindowModified()
+    asked = []
+
+    def answer(*args, **kwargs):
+        asked.append(args[2])
+        return QMessageBox.StandardButton.Cancel
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    assert not window.close()
+    assert asked and "unsaved" in asked[0]
+    assert window.isVisible()
+    # Unsaved work is kept for the next start (crash recovery).
+    path = window.document.write_recovery_now()
+    assert path is not None and path.is_file()
+    assert "Bearer" not in path.read_text() or "[[accessToken]]" in path.read_text()
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard
+    )
+    assert window.close()
+
+
+def test_diagnostic_click_selects_target(qtbot, window: MainWindow) -> None:
+    from designer.core.diagnostics import Diagnostic, Severity
+
+    diag = Diagnostic(
+        Severity.ERROR,
+        "required-unmapped",
+        "x",
+        field="status",
+        path=("sync", "resources", "orders", "apiMapping"),
+    )
+    window._diagnostic_activated(diag)
+    assert window.target == MappingTarget.resource("orders")
+    assert window.fields.selected_field() == FieldRef("status")
+    assert window.outline.view.currentIndex() != QModelIndex()
+
+
+def test_webhook_delivery_remapped_by_dragging(qtbot, window: MainWindow) -> None:
+    """A delivery in the Webhooks tab routes to its handler; a drag remaps a field."""
+    bench = window.webhook_view
+    body = (SALLA / "webhooks" / "order.created.json").read_text(encoding="utf-8")
+    bench.set_body_text(body)
+    bench.refresh()
+    assert bench.result is not None and bench.result.handler == "order.created"
+    handler = MappingTarget.handler("order.created")
+    window._select_handler("order.created")
+    assert window.target == handler
+    tree = bench.payload_view.model
+    index = tree.index_for_path(("data", "reference_id"))
+    assert index.isValid()
+    mime = tree.mimeData([index])
+    fields = window.fields.model
+    window.document.remove_rule(handler, "orderNumber")
+    target = fields.index_of(FieldRef("orderNumber"))
+    assert fields.dropMimeData(mime, Qt.DropAction.CopyAction, -1, -1, target)
+    assert window.document.rule(handler, "orderNumber") == "$.data.reference_id"
+    bench.refresh()
+    assert (
+        bench.result.record["orderNumber"] == json.loads(body)["data"]["reference_id"]
+    )
