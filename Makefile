@@ -19,10 +19,7 @@ run: $(STAMP)
 	$(BIN)/sync-designer $(ARGS)
 
 test: $(STAMP)
-	# Tests that open and close their own qasync loop run in a process of their
-	# own: closing a qasync loop inside one QApplication unsettles later Qt tests.
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -m "not qasync_loop" $(PYTEST_ARGS)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -m qasync_loop $(PYTEST_ARGS)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q $(PYTEST_ARGS)
 	$(BIN)/ruff check designer tests benchmarks
 	$(BIN)/mypy designer/core
 

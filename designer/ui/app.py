@@ -23,7 +23,7 @@ import qasync
 from PySide6.QtCore import QEvent, QObject, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QWidget
 
-from designer.ui import messages, tasks
+from designer.ui import collector, messages, tasks
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +96,7 @@ def run_window(make_window: Callable[[], QWidget], *, smoke: bool = False) -> in
     # The loop must outlive the last window: cleanup awaits come after it.
     app.setQuitOnLastWindowClosed(False)
     messages.bridge()  # created in the GUI thread, before any worker posts
+    collector.install(app)  # cyclic GC only in the GUI thread
 
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)

@@ -47,14 +47,21 @@ class LoadCancelled(Exception):
 
 _gc_lock = threading.Lock()
 _gc_pausers = 0
+_gc_was_enabled = False
 
 
 class _GcPaused:
-    """Pause the cyclic GC; nests across threads (GC is process-wide)."""
+    """Pause automatic collection; nests across threads (GC is process-wide).
+
+    Restores the state it found: in the designer automatic collection is off
+    for good (see designer.ui.collector) and must stay off.
+    """
 
     def __enter__(self) -> None:
-        global _gc_pausers
+        global _gc_pausers, _gc_was_enabled
         with _gc_lock:
+            if _gc_pausers == 0:
+                _gc_was_enabled = gc.isenabled()
             _gc_pausers += 1
             gc.disable()
 
@@ -62,7 +69,7 @@ class _GcPaused:
         global _gc_pausers
         with _gc_lock:
             _gc_pausers -= 1
-            if _gc_pausers == 0:
+            if _gc_pausers == 0 and _gc_was_enabled:
                 gc.enable()
 
 
@@ -89,8 +96,10 @@ def read_json(
         ) from exc
     try:
         with _GcPaused():
-            # Collect first: whatever cyclic garbage exists now would be frozen too.
-            gc.collect()
+            # No collection here: this may run in a worker thread, and a
+            # collection there could destroy Qt objects outside the GUI
+            # thread. JsonLoad.start collects in the GUI thread beforehand, so
+            # little garbage is frozen below with the document.
             value = json.loads(bytes(buffer))
             # A parsed document has no cycles and lives as long as it is shown,
             # yet each full collection would walk its millions of containers
@@ -142,6 +151,9 @@ class JsonLoad(QObject):
         self._done = threading.Event()
 
     def start(self) -> None:
+        # In the GUI thread: clear the garbage that the worker's gc.freeze()
+        # would otherwise keep for good.
+        gc.collect()
         QThreadPool.globalInstance().start(self._work)
 
     def cancel(self) -> None:

@@ -78,3 +78,16 @@ def aio(qapp) -> Iterator[AsyncLoop]:
         tasks.set_loop(None)
         asyncio.set_event_loop(None)
         loop.close()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _gui_thread_collector(qapp):
+    """Collect cyclic garbage in the GUI thread only, as the designer does.
+
+    Without it, a worker thread's allocation can start a collection that
+    destroys a widget left over from an earlier test outside the GUI thread.
+    """
+    from designer.ui import collector
+
+    installed = collector.install(qapp)
+    yield installed

@@ -21,9 +21,6 @@ from designer.ui.live_panel import LivePanel
 SALLA = Path(__file__).resolve().parents[2] / "samples" / "salla"
 TOKEN = "salla_tok_7QwErTy9Zx"
 
-# Runs its own qasync loop; see the qasync_loop marker in pyproject.toml.
-pytestmark = pytest.mark.qasync_loop
-
 
 @pytest.fixture
 def salla_dir(tmp_path: Path) -> Path:

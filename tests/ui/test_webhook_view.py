@@ -276,7 +276,6 @@ def test_a_taken_port_is_reported_not_raised(qtbot, bench):
     assert "cannot listen" in other.receiver_label.text()
 
 
-@pytest.mark.qasync_loop
 def test_send_posts_the_signed_body_to_the_receiver(qtbot, bench, webhook_loop):
     receiver = bench.start_receiver(port=0)
     text = sample_text("order.status.updated")
@@ -297,7 +296,6 @@ def test_send_posts_the_signed_body_to_the_receiver(qtbot, bench, webhook_loop):
     assert bench.receiver is None
 
 
-@pytest.mark.qasync_loop
 def test_send_without_a_secret_says_why(qtbot, webhook_loop):
     widget = WebhookWorkbench(open_project(SALLA))
     qtbot.addWidget(widget)
