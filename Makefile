@@ -23,6 +23,10 @@ test: $(STAMP)
 	$(BIN)/ruff check designer tests benchmarks
 	$(BIN)/mypy designer/core
 
+screenshots: $(STAMP)
+	./packaging/system-deps.sh --gui
+	$(BIN)/python docs/make_screenshots.py
+
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 

@@ -320,18 +320,16 @@ class MainWindow(QMainWindow):
         self.preview.cellActivated.connect(self._cell_activated)
         self.preview.model.traced.connect(self._preview_traced)
         document.payloadChanged.connect(self._payload_changed)
-        document.cleanChanged.connect(lambda _clean: self._update_title())
+        document.cleanChanged.connect(self._clean_changed)
         stack = document.undo_stack
         self.undo_action.triggered.connect(stack.undo)
         self.redo_action.triggered.connect(stack.redo)
         stack.canUndoChanged.connect(self.undo_action.setEnabled)
         stack.canRedoChanged.connect(self.redo_action.setEnabled)
-        stack.undoTextChanged.connect(
-            lambda text: self.undo_action.setText(f"&Undo {text}".strip())
-        )
-        stack.redoTextChanged.connect(
-            lambda text: self.redo_action.setText(f"&Redo {text}".strip())
-        )
+        # Methods, not lambdas: Qt drops a method's connection when this
+        # window goes, while a lambda would outlive the actions it updates.
+        stack.undoTextChanged.connect(self._undo_text_changed)
+        stack.redoTextChanged.connect(self._redo_text_changed)
         self.undo_action.setEnabled(stack.canUndo())
         self.redo_action.setEnabled(stack.canRedo())
 
@@ -368,7 +366,11 @@ class MainWindow(QMainWindow):
         self.live_panel.documentFetched.connect(self._live_document)
         self.live_panel.recordsFetched.connect(self._live_records)
         self.webhook_view.handlerSelected.connect(self._select_handler)
-        document.mappingChanged.connect(lambda _path: self.webhook_view.refresh())
+        document.mappingChanged.connect(self._mapping_changed)
+
+    def _mapping_changed(self, _path: object) -> None:
+        if self.webhook_view is not None:
+            self.webhook_view.refresh()
 
     def _live_document(self, body: object, label: str) -> None:
         target = self.target
@@ -407,6 +409,15 @@ class MainWindow(QMainWindow):
         if target in self.document.targets():
             self.outline.select(target)
             self.select_target(target)
+
+    def _undo_text_changed(self, text: str) -> None:
+        self.undo_action.setText(f"&Undo {text}".strip())
+
+    def _redo_text_changed(self, text: str) -> None:
+        self.redo_action.setText(f"&Redo {text}".strip())
+
+    def _clean_changed(self, _clean: bool) -> None:
+        self._update_title()
 
     def _offer_recovery(self, path: Path) -> None:
         assert self.document is not None
@@ -529,8 +540,10 @@ class MainWindow(QMainWindow):
         self.payload_view.show_record(row)
 
     def _preview_traced(self, _generation: int) -> None:
-        if self.preview is not None and self.diagnostics is not None:
-            self.diagnostics.set_extra(self.preview.model.preview_diagnostics())
+        if self.preview is None:
+            return
+        self.fields.model.set_status_counts(self.preview.model.status_counts())
+        self.diagnostics.set_extra(self.preview.model.preview_diagnostics())
 
     # -- saving ------------------------------------------------------------
 

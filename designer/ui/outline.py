@@ -264,10 +264,10 @@ class OutlinePanel(QWidget):
         self.view.setRootIsDecorated(True)
         self.view.expandAll()
         header = self.view.header()
-        header.setSectionResizeMode(COLUMN_NAME, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(
-            COLUMN_KIND, QHeaderView.ResizeMode.ResizeToContents
+            COLUMN_NAME, QHeaderView.ResizeMode.ResizeToContents
         )
+        header.setSectionResizeMode(COLUMN_KIND, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(
             COLUMN_BADGE, QHeaderView.ResizeMode.ResizeToContents
         )
