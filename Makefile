@@ -20,7 +20,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q $(PYTEST_ARGS)
-	$(BIN)/ruff check designer tests benchmarks
+	$(BIN)/ruff check designer tests benchmarks docs packaging
 	$(BIN)/mypy designer/core
 
 screenshots: $(STAMP)

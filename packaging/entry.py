@@ -20,8 +20,8 @@ def opens_window(argv: list[str]) -> bool:
 
 
 def route(argv: list[str]) -> int:
-    # TODO(integration): once designer.cli.main.main() opens the window itself
-    # (no subcommand, ``open``, ``--smoke``), this reduces to ``main(argv)``.
+    # The window words go straight to the window: the frozen program then does
+    # not import the CLI's subcommand modules before showing it.
     if opens_window(argv):
         from designer.ui.app import run
 

@@ -60,6 +60,9 @@ def _open_window(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
+    if args_list and not args_list[0].startswith("-") and Path(args_list[0]).is_file():
+        # ``sync-designer FILE``, as a desktop entry or a file manager calls it.
+        args_list.insert(0, "open")
     args = parser.parse_args(args_list)
     level = logging.WARNING - 10 * min(args.verbose, 2)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 import traceback
 from collections.abc import Awaitable, Callable
@@ -62,6 +63,10 @@ def run(argv: list[str]) -> int:
     """Open the designer window; ``argv`` excludes the program name."""
     args = _parse_args(argv)
     _configure_logging()
+    problem = _no_display()
+    if problem:
+        print(f"sync-designer: {problem}", file=sys.stderr)
+        return 2
 
     def make_window() -> QWidget:
         # Imported here so that `--help` does not pay for the widgets.
@@ -74,6 +79,19 @@ def run(argv: list[str]) -> int:
         return window
 
     return run_window(make_window, smoke=args.smoke)
+
+
+def _no_display() -> str | None:
+    """Why no window can open here, before Qt aborts the process over it."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return (
+        "no display to open the window on (DISPLAY is not set). Run it on a "
+        "desktop, under `xvfb-run`, or use the headless commands "
+        "(sync-designer check/preview/export/...; see --help)."
+    )
 
 
 def _bundled_sample() -> Path | None:
