@@ -174,3 +174,15 @@ def test_nothing_writes_credentials_to_disk_by_itself(
     store = CredentialStore("ns", use_keyring=False)
     store.set("accessToken", TOKEN)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_scrub_leaves_words_that_contain_a_short_secret() -> None:
+    from designer.core.live.client import scrub
+
+    secrets = {"wrong": "[[accessToken]]", "0123456789abcdef": "[[apiKey]]"}
+    text = "missing or wrong access token; Bearer wrong; key=0123456789abcdefXYZ"
+    assert scrub(text, secrets) == (
+        "missing or [[accessToken]] access token; Bearer [[accessToken]]; "
+        "key=[[apiKey]]XYZ"
+    )
+    assert scrub("a wrongly spelled word", secrets) == "a wrongly spelled word"

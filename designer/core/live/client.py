@@ -121,11 +121,23 @@ class Exchange:
         }
 
 
+#: Secrets shorter than this are replaced only where they stand as a word of
+#: their own: a test token such as "demo" or "wrong" must not eat ordinary
+#: words of a message. Longer ones are replaced wherever they appear.
+SHORT_SECRET = 12
+
+
 def scrub(text: str, secrets: Mapping[str, str]) -> str:
     """``text`` with every secret value replaced by its placeholder."""
     for value in sorted(secrets, key=len, reverse=True):
-        if value:
+        if not value:
+            continue
+        if len(value) >= SHORT_SECRET:
             text = text.replace(value, secrets[value])
+        else:
+            pattern = rf"(?<![0-9A-Za-z]){re.escape(value)}(?![0-9A-Za-z])"
+            placeholder = secrets[value].replace("\\", "\\\\")
+            text = re.sub(pattern, placeholder, text)
     return text
 
 
