@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, ClassVar, Self, TypeVar
 
 from designer.core.diagnostics import Diagnostic, DocPath, Severity
 from designer.core.values import Code
@@ -147,11 +147,39 @@ def _sub(
     return make(value, (*reader.path, key), reader.diags)
 
 
+class _Flat:
+    """A typed object whose fields are all plain values: read and written by ``FIELDS``.
+
+    ``FIELDS`` lists ``(key in the document, attribute, reader)``, the reader
+    being a method of :class:`_Reader` (``text``, ``integer``, ``number``,
+    ``flag``, ``obj``, ``array``). Subclasses are dataclasses that end with the
+    ``extra`` and ``raw`` fields.
+    """
+
+    FIELDS: ClassVar[tuple[tuple[str, str, str], ...]] = ()
+    extra: Raw
+    raw: Raw
+
+    @classmethod
+    def from_raw(cls, raw: object, path: DocPath, diags: list[Diagnostic]) -> Self:
+        r = _Reader(raw, path, diags)
+        values: dict[str, Any] = {
+            attr: getattr(r, kind)(key) for key, attr, kind in cls.FIELDS
+        }
+        values["extra"] = r.extra(tuple(key for key, _attr, _kind in cls.FIELDS))
+        values["raw"] = r.raw
+        return cls(**values)
+
+    def to_raw(self) -> Raw:
+        known = {key: getattr(self, attr) for key, attr, _kind in self.FIELDS}
+        return _rebuild(self.raw, known, self.extra)
+
+
 # --- sync ---------------------------------------------------------------------
 
 
 @dataclass
-class Endpoint:
+class Endpoint(_Flat):
     """One HTTP endpoint: ``url`` relative to ``baseUrl``, ``method``."""
 
     url: str | None = None
@@ -159,23 +187,15 @@ class Endpoint:
     extra: Raw = field(default_factory=dict)
     raw: Raw = field(default_factory=dict, repr=False)
 
-    KEYS = ("url", "method")
-
-    @classmethod
-    def from_raw(cls, raw: object, path: DocPath, diags: list[Diagnostic]) -> Endpoint:
-        r = _Reader(raw, path, diags)
-        return cls(r.text("url"), r.text("method"), r.extra(cls.KEYS), r.raw)
+    FIELDS = (("url", "url", "text"), ("method", "method", "text"))
 
     @property
     def http_method(self) -> str:
         return (self.method or "GET").upper()
 
-    def to_raw(self) -> Raw:
-        return _rebuild(self.raw, {"url": self.url, "method": self.method}, self.extra)
-
 
 @dataclass
-class Pagination:
+class Pagination(_Flat):
     """Page size parameter and limits. The page *number* is not in the format."""
 
     param_name: str | None = None
@@ -184,20 +204,11 @@ class Pagination:
     extra: Raw = field(default_factory=dict)
     raw: Raw = field(default_factory=dict, repr=False)
 
-    KEYS = ("paramName", "defaultLimit", "maxLimit")
-
-    @classmethod
-    def from_raw(
-        cls, raw: object, path: DocPath, diags: list[Diagnostic]
-    ) -> Pagination:
-        r = _Reader(raw, path, diags)
-        return cls(
-            r.text("paramName"),
-            r.integer("defaultLimit"),
-            r.integer("maxLimit"),
-            r.extra(cls.KEYS),
-            r.raw,
-        )
+    FIELDS = (
+        ("paramName", "param_name", "text"),
+        ("defaultLimit", "default_limit", "integer"),
+        ("maxLimit", "max_limit", "integer"),
+    )
 
     @property
     def page_size(self) -> int | None:
@@ -208,17 +219,9 @@ class Pagination:
             return min(self.default_limit, self.max_limit)
         return self.default_limit
 
-    def to_raw(self) -> Raw:
-        known = {
-            "paramName": self.param_name,
-            "defaultLimit": self.default_limit,
-            "maxLimit": self.max_limit,
-        }
-        return _rebuild(self.raw, known, self.extra)
-
 
 @dataclass
-class ResponseMapping:
+class ResponseMapping(_Flat):
     """Where a list response keeps its records and its total (dotted paths)."""
 
     data_property: str | None = None
@@ -226,23 +229,10 @@ class ResponseMapping:
     extra: Raw = field(default_factory=dict)
     raw: Raw = field(default_factory=dict, repr=False)
 
-    KEYS = ("dataProperty", "totalProperty")
-
-    @classmethod
-    def from_raw(
-        cls, raw: object, path: DocPath, diags: list[Diagnostic]
-    ) -> ResponseMapping:
-        r = _Reader(raw, path, diags)
-        return cls(
-            r.text("dataProperty"), r.text("totalProperty"), r.extra(cls.KEYS), r.raw
-        )
-
-    def to_raw(self) -> Raw:
-        known = {
-            "dataProperty": self.data_property,
-            "totalProperty": self.total_property,
-        }
-        return _rebuild(self.raw, known, self.extra)
+    FIELDS = (
+        ("dataProperty", "data_property", "text"),
+        ("totalProperty", "total_property", "text"),
+    )
 
 
 @dataclass
@@ -350,7 +340,7 @@ class Resource:
 
 
 @dataclass
-class SyncConfiguration:
+class SyncConfiguration(_Flat):
     """Batch size, pacing and timeout of bulk jobs."""
 
     enabled: bool | None = None
@@ -361,30 +351,12 @@ class SyncConfiguration:
     extra: Raw = field(default_factory=dict)
     raw: Raw = field(default_factory=dict, repr=False)
 
-    KEYS = ("enabled", "batchSize", "rateLimitPerSecond", "timeout")
-
-    @classmethod
-    def from_raw(
-        cls, raw: object, path: DocPath, diags: list[Diagnostic]
-    ) -> SyncConfiguration:
-        r = _Reader(raw, path, diags)
-        return cls(
-            r.flag("enabled"),
-            r.integer("batchSize"),
-            r.number("rateLimitPerSecond"),
-            r.integer("timeout"),
-            r.extra(cls.KEYS),
-            r.raw,
-        )
-
-    def to_raw(self) -> Raw:
-        known = {
-            "enabled": self.enabled,
-            "batchSize": self.batch_size,
-            "rateLimitPerSecond": self.rate_limit_per_second,
-            "timeout": self.timeout,
-        }
-        return _rebuild(self.raw, known, self.extra)
+    FIELDS = (
+        ("enabled", "enabled", "flag"),
+        ("batchSize", "batch_size", "integer"),
+        ("rateLimitPerSecond", "rate_limit_per_second", "number"),
+        ("timeout", "timeout", "integer"),
+    )
 
 
 @dataclass
@@ -534,7 +506,7 @@ class SyncBlock:
 
 
 @dataclass
-class Trigger:
+class Trigger(_Flat):
     """One entry of ``triggers[]``; fires when a webhook event equals ``event``."""
 
     event: str | None = None
@@ -544,32 +516,16 @@ class Trigger:
     extra: Raw = field(default_factory=dict)
     raw: Raw = field(default_factory=dict, repr=False)
 
-    KEYS = ("event", "type", "label", "description")
-
-    @classmethod
-    def from_raw(cls, raw: object, path: DocPath, diags: list[Diagnostic]) -> Trigger:
-        r = _Reader(raw, path, diags)
-        return cls(
-            r.text("event"),
-            r.text("type"),
-            r.text("label"),
-            r.text("description"),
-            r.extra(cls.KEYS),
-            r.raw,
-        )
-
-    def to_raw(self) -> Raw:
-        known = {
-            "event": self.event,
-            "type": self.type,
-            "label": self.label,
-            "description": self.description,
-        }
-        return _rebuild(self.raw, known, self.extra)
+    FIELDS = (
+        ("event", "event", "text"),
+        ("type", "type", "text"),
+        ("label", "label", "text"),
+        ("description", "description", "text"),
+    )
 
 
 @dataclass
-class ValueSource:
+class ValueSource(_Flat):
     """Where a delivery value is read: ``body`` (JSONPath), ``header`` or ``query``."""
 
     source: str | None = None
@@ -577,17 +533,7 @@ class ValueSource:
     extra: Raw = field(default_factory=dict)
     raw: Raw = field(default_factory=dict, repr=False)
 
-    @classmethod
-    def from_raw(
-        cls, raw: object, path: DocPath, diags: list[Diagnostic]
-    ) -> ValueSource:
-        r = _Reader(raw, path, diags)
-        return cls(r.text("source"), r.text("path"), r.extra(("source", "path")), r.raw)
-
-    def to_raw(self) -> Raw:
-        return _rebuild(
-            self.raw, {"source": self.source, "path": self.path}, self.extra
-        )
+    FIELDS = (("source", "source", "text"), ("path", "path", "text"))
 
 
 @dataclass
@@ -627,7 +573,7 @@ class EventExtraction:
 
 
 @dataclass
-class Verification:
+class Verification(_Flat):
     """How a delivery is verified (``hmac-sha256``, ``header-token``, ...)."""
 
     type: str | None = None
@@ -636,21 +582,16 @@ class Verification:
     secret_key: str | None = None
     timestamp_header: str | None = None
     encoding: str | None = None
+    extra: Raw = field(default_factory=dict)
     raw: Raw = field(default_factory=dict, repr=False)
 
-    @classmethod
-    def from_raw(
-        cls, raw: object, path: DocPath, diags: list[Diagnostic]
-    ) -> Verification:
-        r = _Reader(raw, path, diags)
-        return cls(
-            r.text("type"),
-            r.text("headerName"),
-            r.text("secretKey"),
-            r.text("timestampHeader"),
-            r.text("encoding"),
-            r.raw,
-        )
+    FIELDS = (
+        ("type", "type", "text"),
+        ("headerName", "header_name", "text"),
+        ("secretKey", "secret_key", "text"),
+        ("timestampHeader", "timestamp_header", "text"),
+        ("encoding", "encoding", "text"),
+    )
 
 
 @dataclass
