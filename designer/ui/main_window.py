@@ -10,12 +10,13 @@ diagnostics and export below.
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
@@ -176,6 +177,13 @@ class MainWindow(QMainWindow):
         )
         self.open_payload_action.triggered.connect(self.choose_payload)
         file_menu.addAction(self.open_payload_action)
+        self.paste_payload_action = QAction("Paste payload sample", self)
+        self.paste_payload_action.setShortcut(QKeySequence("Ctrl+Shift+V"))
+        self.paste_payload_action.setToolTip(
+            "Use JSON from the clipboard as the selected target's payload"
+        )
+        self.paste_payload_action.triggered.connect(self.paste_payload)
+        file_menu.addAction(self.paste_payload_action)
         self.recent_menu = file_menu.addMenu("Open &Recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         file_menu.addSeparator()
@@ -449,6 +457,25 @@ class MainWindow(QMainWindow):
         self.add_recent(path)
         self._pending_payload = self.target
         self.payload_view.open_file(path)
+
+    def paste_payload(self, text: str | None = None) -> bool:
+        """Use JSON text (the clipboard's by default) as the target's payload."""
+        if self.document is None or self.target is None:
+            messages.warning("Open a MiniApp and select a resource or handler first.")
+            return False
+        if text is None:
+            text = QGuiApplication.clipboard().text()
+        try:
+            body = json.loads(text)
+        except json.JSONDecodeError as exc:
+            messages.error(
+                f"The clipboard is not JSON: line {exc.lineno}, column {exc.colno}: "
+                f"{exc.msg}. Copy the whole response body and paste again."
+            )
+            return False
+        self.document.set_payload(self.target, body)
+        messages.info(f"Using the pasted payload for {self.target}")
+        return True
 
     def _payload_loaded(self, body: object) -> None:
         pending = getattr(self, "_pending_payload", None)

@@ -224,3 +224,23 @@ def test_webhook_delivery_remapped_by_dragging(qtbot, window: MainWindow) -> Non
     assert (
         bench.result.record["orderNumber"] == json.loads(body)["data"]["reference_id"]
     )
+
+
+def test_paste_payload_sample(qtbot, window: MainWindow) -> None:
+    from PySide6.QtGui import QGuiApplication
+
+    from designer.ui import messages
+
+    orders = MappingTarget.resource("orders")
+    window.select_target(orders)
+    pasted = {"data": [{"id": 1610521604143693812, "reference_id": 7}]}
+    QGuiApplication.clipboard().setText(json.dumps(pasted))
+    assert window.paste_payload()
+    assert window.document.payload(orders) == pasted
+    assert window.payload_view.model.record_count() == 1
+    wait_preview(qtbot, window)
+    assert cell(window, 0, "code") == '"1610521604143693812"'
+    with qtbot.waitSignal(messages.bridge().posted) as blocker:
+        assert not window.paste_payload('{"data": [1,')
+    assert blocker.args[0] == messages.Level.ERROR and "line 1" in blocker.args[1]
+    assert window.document.payload(orders) == pasted
