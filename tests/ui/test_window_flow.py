@@ -244,3 +244,14 @@ def test_paste_payload_sample(qtbot, window: MainWindow) -> None:
         assert not window.paste_payload('{"data": [1,')
     assert blocker.args[0] == messages.Level.ERROR and "line 1" in blocker.args[1]
     assert window.document.payload(orders) == pasted
+
+
+def test_dry_run_records_flow_into_the_preview(qtbot, window: MainWindow) -> None:
+    orders = MappingTarget.resource("orders")
+    window.select_target(orders)
+    records = [{"id": n, "reference_id": 100 + n} for n in range(3)]
+    window.live_panel.recordsFetched.emit(records)
+    assert window.document.records(orders) == records
+    wait_preview(qtbot, window)
+    assert window.preview.model.record_count() == 3
+    assert cell(window, 2, "orderNumber") == '"102"'
