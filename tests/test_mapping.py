@@ -544,3 +544,49 @@ def test_fast_and_traced_evaluation_agree(rules: dict[str, Any], record: Any) ->
         if r.value is not MISSING and r.status is not FieldStatus.ERROR
     }
     assert mapping.evaluate_values(record) == expected
+
+
+def test_values_are_checked_against_the_field_types() -> None:
+    mapping = compile_mapping(
+        {
+            "sex": "gender",
+            "name": "name",
+            "total": {"path": "total", "transform": "toNumberOrNull"},
+            "price": "price",
+            "items": {
+                "path": "items",
+                "transform": "mapItems",
+                "mapping": {"qty": "q"},
+            },
+        },
+        types={
+            "sex": "number",
+            "name": "string",
+            "total": "number",
+            "price": "number",
+            "items": "array",
+        },
+        item_types={"items": {"qty": "number"}},
+    )
+    record = {
+        "gender": "male",
+        "name": {"ar": "x", "en": "y"},
+        "total": "10.5",
+        "price": None,
+        "items": [{"q": "2"}, {"q": 3}],
+    }
+    mapped = mapping.evaluate(record)
+    assert mapped["sex"].status is FieldStatus.WARNING
+    [warning] = mapped["sex"].warnings
+    assert warning.code == "type-mismatch"
+    assert "sex is a number field" in warning.message
+    assert "toNumberOrNull" in warning.message
+    assert mapped["name"].status is FieldStatus.WARNING
+    assert mapped["total"].status is FieldStatus.OK  # 10.5 after the transform
+    assert mapped["price"].status is FieldStatus.NULL  # null is not a type error
+    items = mapped["items"].items
+    assert items is not None
+    assert items[0]["qty"].status is FieldStatus.WARNING
+    assert items[1]["qty"].status is FieldStatus.OK
+    # Without types nothing is checked.
+    assert compile_mapping({"sex": "gender"}).evaluate(record)["sex"].status == "ok"

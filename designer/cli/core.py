@@ -165,7 +165,13 @@ def cmd_preview(args: argparse.Namespace) -> int:
     except SampleError as exc:
         return _error(str(exc))
     where = ("sync", "resources", resource.key, "apiMapping")
-    compiled = mapping.compile_mapping(resource.api_mapping or {}, where=where)
+    content_type = project.catalogue.get(resource.content_type or "")
+    compiled = mapping.compile_mapping(
+        resource.api_mapping or {},
+        where=where,
+        types=content_type.field_types() if content_type else None,
+        item_types=content_type.item_field_types() if content_type else None,
+    )
     diags = [_locate(project, d) for d in compiled.diagnostics]
     data_property = (
         resource.response_mapping.data_property if resource.response_mapping else None
@@ -199,6 +205,24 @@ def cmd_preview(args: argparse.Namespace) -> int:
                         field=name,
                         path=(*where, name),
                         location=project.locate((*where, name)),
+                    )
+                )
+        for spec in content_type.required if content_type else ():
+            result = mapped.fields.get(spec.name)
+            if result is None or result.status is FieldStatus.ERROR:
+                continue  # unmapped: check says so; errors are reported above
+            if result.status in (FieldStatus.MISSING, FieldStatus.NULL):
+                diags.append(
+                    Diagnostic(
+                        Severity.ERROR,
+                        "required-empty",
+                        f"record {index}: required field {spec.name!r} is "
+                        f"{result.status}: {result.trace}",
+                        fix="Point the rule at a value every record has, or add a "
+                        "fallback with coalesce.",
+                        field=spec.name,
+                        path=(*where, spec.name),
+                        location=project.locate((*where, spec.name)),
                     )
                 )
         out_records.append(mapped.explain() if args.explain else mapped.values())

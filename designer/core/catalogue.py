@@ -8,6 +8,7 @@ replace or extend the bundled ones.
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, field
 from importlib import resources
@@ -49,6 +50,18 @@ class ContentType:
     @property
     def required(self) -> tuple[FieldSpec, ...]:
         return tuple(f for f in self.fields if f.required)
+
+    def field_types(self) -> dict[str, str]:
+        """Field name -> type, for checking mapped values."""
+        return {f.name: f.type for f in self.fields}
+
+    def item_field_types(self) -> dict[str, dict[str, str]]:
+        """For each array field with item fields: item field name -> type."""
+        return {
+            f.name: {item.name: item.type for item in f.item_fields}
+            for f in self.fields
+            if f.item_fields
+        }
 
 
 @dataclass
@@ -127,6 +140,12 @@ def _content_type(raw: Any, where: str) -> ContentType:
         fields=tuple(_field(f, f"{where}.fields[{j}]") for j, f in enumerate(fields)),
         aliases=tuple(str(a) for a in raw.get("aliases", [])),
     )
+
+
+@functools.cache
+def bundled_catalogue() -> Catalogue:
+    """The bundled catalogue, read once (treat it as read-only)."""
+    return load_catalogue()
 
 
 def load_catalogue(extra: list[str | Path] | tuple[str | Path, ...] = ()) -> Catalogue:

@@ -59,6 +59,7 @@ would round it (``toString`` avoids that; its trace notes the exact source).
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -820,6 +821,46 @@ class _InvalidRule(CompiledRule):
         return _error(self.message)
 
 
+# ----------------------------------------------------------------------------- types
+
+#: Field name -> the catalogue's type of that field (``string``, ``number``,
+#: ``boolean``, ``array``, ``object``); other type names are not checked.
+FieldTypes = Mapping[str, str]
+
+_TYPE_CHECKS: dict[str, Callable[[Any], bool]] = {
+    "string": lambda v: isinstance(v, str),
+    "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+    "boolean": lambda v: isinstance(v, bool),
+    "array": lambda v: isinstance(v, list),
+    "object": lambda v: isinstance(v, dict),
+}
+
+_TYPE_FIXES = {
+    "string": "add transform: 'toString'",
+    "number": "add transform: 'toNumberOrNull'",
+}
+
+
+def _checked_type(name: str, result: FieldResult, expected: str) -> FieldResult:
+    """``result`` with a warning when its value is not of the field's type."""
+    check = _TYPE_CHECKS.get(expected)
+    value = result.value
+    if check is None or value is MISSING or value is None or check(value):
+        return result
+    if result.status is FieldStatus.ERROR:
+        return result
+    fix = _TYPE_FIXES.get(expected)
+    message = f"{name} is a {expected} field, but the rule gives {_show(value)}"
+    if fix:
+        message += f" ({fix})"
+    warning = FieldWarning("type-mismatch", message)
+    return dataclasses.replace(
+        result,
+        status=FieldStatus.WARNING,
+        warnings=(*result.warnings, warning),
+    )
+
+
 # ----------------------------------------------------------------------------- mapping
 
 
@@ -827,11 +868,16 @@ class CompiledMapping:
     """A mapping compiled once, to evaluate over many records."""
 
     def __init__(
-        self, rules: dict[str, CompiledRule], diagnostics: list[Diagnostic]
+        self,
+        rules: dict[str, CompiledRule],
+        diagnostics: list[Diagnostic],
+        types: FieldTypes | None = None,
     ) -> None:
         self.rules: Mapping[str, CompiledRule] = rules
         #: Problems found while compiling, nested ``mapItems`` mappings included.
         self.diagnostics = diagnostics
+        #: The content type's field types, checked against each mapped value.
+        self.types: FieldTypes = types or {}
         self._fast = tuple((name, rule.fast) for name, rule in rules.items())
 
     @property
@@ -851,6 +897,10 @@ class CompiledMapping:
             except Exception as exc:  # a bug in a rule must not stop the preview
                 logger.exception("rule for field %r failed", name)
                 results[name] = _error(f"internal error: {exc!r}")
+                continue
+            expected = self.types.get(name)
+            if expected is not None:
+                results[name] = _checked_type(name, results[name], expected)
         return MappedRecord(results)
 
     def evaluate_values(self, record: Any) -> dict[str, Any]:
@@ -884,9 +934,15 @@ _RULE_KEYS: dict[str, frozenset[str]] = {
 class _Compiler:
     """Compiles the rules of one mapping, collecting diagnostics."""
 
-    def __init__(self, where: DocPath, diagnostics: list[Diagnostic]) -> None:
+    def __init__(
+        self,
+        where: DocPath,
+        diagnostics: list[Diagnostic],
+        item_types: Mapping[str, FieldTypes] | None = None,
+    ) -> None:
         self.where = where
         self.diagnostics = diagnostics
+        self.item_types = item_types or {}
 
     def report(
         self,
@@ -1079,7 +1135,11 @@ class _Compiler:
             return self.invalid(
                 name, "rule-shape", "'mapping' must be an object of rules"
             )
-        inner = compile_mapping(inner_raw, where=(*self.where, name, "mapping"))
+        inner = compile_mapping(
+            inner_raw,
+            where=(*self.where, name, "mapping"),
+            types=self.item_types.get(name),
+        )
         self.diagnostics.extend(inner.diagnostics)
         return _MapItemsRule(name, got, inner)
 
@@ -1207,8 +1267,18 @@ def _split_template(template: str) -> tuple[tuple[str, ...], list[str]]:
     return tuple(pieces), paths
 
 
-def compile_mapping(raw: Any, *, where: DocPath = ()) -> CompiledMapping:
+def compile_mapping(
+    raw: Any,
+    *,
+    where: DocPath = (),
+    types: FieldTypes | None = None,
+    item_types: Mapping[str, FieldTypes] | None = None,
+) -> CompiledMapping:
     """Compile a mapping object (``apiMapping`` or a handler's ``mapping``).
+
+    ``types`` are the content type's field types: a mapped value of another
+    type gets a ``type-mismatch`` warning. ``item_types`` are the types of the
+    item fields of ``mapItems`` fields, by field name.
 
     Problems are in the result's ``.diagnostics``. Never raises on a bad
     rule: the rule becomes an *error* field and a :class:`Diagnostic` says
@@ -1225,9 +1295,9 @@ def compile_mapping(raw: Any, *, where: DocPath = ()) -> CompiledMapping:
             )
         )
         return CompiledMapping({}, diagnostics)
-    compiler = _Compiler(where, diagnostics)
+    compiler = _Compiler(where, diagnostics, item_types or {})
     rules = {str(name): compiler.rule(str(name), rule) for name, rule in raw.items()}
-    return CompiledMapping(rules, diagnostics)
+    return CompiledMapping(rules, diagnostics, types)
 
 
 # ----------------------------------------------------------------------------- records

@@ -9,11 +9,11 @@ a details response; ``webhooks/<event>.json`` is a raw delivery body.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from designer.core import jsondata
 from designer.core.catalogue import Catalogue, load_catalogue
 from designer.core.checks import check
 from designer.core.diagnostics import Diagnostic, DocPath, SourceLocation
@@ -32,13 +32,12 @@ def read_json_file(path: Path) -> Any:
     except OSError as exc:
         raise SampleError(f"{path}: cannot read: {exc.strerror or exc}") from exc
     try:
-        return json.loads(data)
+        return jsondata.loads(data)
     except UnicodeDecodeError as exc:
         raise SampleError(f"{path}: not UTF-8 text ({exc.reason})") from exc
-    except json.JSONDecodeError as exc:
-        raise SampleError(
-            f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}"
-        ) from exc
+    except jsondata.JsonDataError as exc:
+        where = f"{path}:{exc.line}:{exc.column}" if exc.line else str(path)
+        raise SampleError(f"{where}: not valid JSON: {exc.message}") from exc
 
 
 @dataclass

@@ -10,7 +10,6 @@ twice as long), and the result is frozen out of its sight afterwards.
 from __future__ import annotations
 
 import gc
-import json
 import logging
 import threading
 from collections.abc import Callable
@@ -18,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QThreadPool, QTimer, Signal
+
+from designer.core import jsondata
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +101,7 @@ def read_json(
             # collection there could destroy Qt objects outside the GUI
             # thread. JsonLoad.start collects in the GUI thread beforehand, so
             # little garbage is frozen below with the document.
-            value = json.loads(bytes(buffer))
+            value = jsondata.loads(bytes(buffer))
             # A parsed document has no cycles and lives as long as it is shown,
             # yet each full collection would walk its millions of containers
             # (seconds at 50 MB, landing on the GUI thread's first paint).
@@ -108,13 +109,14 @@ def read_json(
             # counting still frees them when the document is dropped.
             gc.freeze()
             return value
-    except json.JSONDecodeError as exc:
+    except jsondata.JsonDataError as exc:
+        where = f"{path}:{exc.line}:{exc.column}" if exc.line else str(path)
         raise JsonLoadError(
-            f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}. "
+            f"{where}: not valid JSON: {exc.message}. "
             "Check the file at that place, or save the response again.",
             path=path,
-            line=exc.lineno,
-            column=exc.colno,
+            line=exc.line,
+            column=exc.column,
         ) from exc
     except UnicodeDecodeError as exc:
         before = bytes(buffer[: exc.start])

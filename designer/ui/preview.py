@@ -192,8 +192,13 @@ class PreviewModel(QAbstractTableModel):
             return
         rules_target = self._document.effective_target(target)
         rules = self._document.rules(rules_target)
-        compiled = compile_mapping(rules, where=rules_target.doc_path)
         content_type = self._document.content_type(rules_target)
+        compiled = compile_mapping(
+            rules,
+            where=rules_target.doc_path,
+            types=content_type.field_types() if content_type else None,
+            item_types=content_type.item_field_types() if content_type else None,
+        )
         self._required = (
             {s.name for s in content_type.required} if content_type else set()
         )

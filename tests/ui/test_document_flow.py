@@ -78,7 +78,11 @@ def test_map_three_fields_preview_undo_export(qtmodeltester, document):
         '"25.50"',
         "—",
     ]
-    assert preview.result(1, "totalAmount").status == "ok"
+    # "25.50" is text in a number field: supplied by the fallback, and flagged.
+    assert preview.result(1, "totalAmount").status == "warning"
+    assert [w.code for w in preview.result(1, "totalAmount").warnings] == [
+        "type-mismatch"
+    ]
     assert (
         preview.result(1, "totalAmount").source_path == "total"
     )  # V1: says which path

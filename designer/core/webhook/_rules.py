@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from designer.core.catalogue import ContentType
 from designer.core.diagnostics import Diagnostic, DocPath
 from designer.core.mapping import FieldStatus, compile_mapping
 from designer.core.paths import MISSING
@@ -11,10 +12,22 @@ from designer.core.webhook.results import FieldResult
 
 
 def evaluate_mapping(
-    mapping: Any, data: Any, *, where: DocPath = ()
+    mapping: Any,
+    data: Any,
+    *,
+    where: DocPath = (),
+    content_type: ContentType | None = None,
 ) -> tuple[list[FieldResult], dict[str, Any], list[Diagnostic]]:
-    """Each field's result, the mapped record (missing fields left out), diagnostics."""
-    compiled = compile_mapping(mapping, where=where)
+    """Each field's result, the mapped record (missing fields left out), diagnostics.
+
+    With ``content_type``, values of the wrong type are flagged.
+    """
+    compiled = compile_mapping(
+        mapping,
+        where=where,
+        types=content_type.field_types() if content_type else None,
+        item_types=content_type.item_field_types() if content_type else None,
+    )
     mapped = compiled.evaluate(data)
     fields = []
     for name, result in mapped.fields.items():

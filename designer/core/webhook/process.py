@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from designer.core.catalogue import Catalogue, bundled_catalogue
 from designer.core.diagnostics import Diagnostic, DocPath, Severity, closest
 from designer.core.model import Handler, MiniApp
 from designer.core.webhook._paths import lookup
@@ -70,13 +71,20 @@ def _route(app: MiniApp, event: str, diags: list[Diagnostic]) -> Handler | None:
 
 
 def _evaluate_handler(
-    app: MiniApp, handler: Handler, data: object, diags: list[Diagnostic]
+    app: MiniApp,
+    handler: Handler,
+    data: object,
+    diags: list[Diagnostic],
+    catalogue: Catalogue,
 ) -> tuple[list[FieldResult], dict[str, Any]] | None:
     """Map ``data`` by the handler's shape; None when it cannot be mapped."""
     where: DocPath = ("sync", "webhooks", "handlers", handler.event)
     if handler.shape == "mapping":
         fields, record, compiled = evaluate_mapping(
-            handler.mapping or {}, data, where=(*where, "mapping")
+            handler.mapping or {},
+            data,
+            where=(*where, "mapping"),
+            content_type=catalogue.by_record_type(handler.record_type or ""),
         )
         diags.extend(compiled)
         return fields, record
@@ -115,6 +123,7 @@ def _evaluate_handler(
         resource.api_mapping or {},
         target,
         where=("sync", "resources", resource.key, "apiMapping"),
+        content_type=catalogue.get(resource.content_type or ""),
     )
     diags.extend(compiled)
     return fields, record
@@ -126,8 +135,13 @@ def process(
     *,
     secrets: Mapping[str, str],
     event_override: str | None = None,
+    catalogue: Catalogue | None = None,
 ) -> WebhookResult:
-    """Verify, name, route and map one delivery; problems become diagnostics."""
+    """Verify, name, route and map one delivery; problems become diagnostics.
+
+    Mapped values are checked against the field types of ``catalogue`` (the
+    bundled one by default).
+    """
     diags: list[Diagnostic] = []
     webhook = app.webhook
     verification = verify(webhook.verification if webhook else None, delivery, secrets)
@@ -200,7 +214,9 @@ def process(
     result.operation = handler.operation
     if not parsed.ok:
         return result
-    mapped = _evaluate_handler(app, handler, parsed.value, diags)
+    mapped = _evaluate_handler(
+        app, handler, parsed.value, diags, catalogue or bundled_catalogue()
+    )
     if mapped is not None:
         result.fields, result.record = mapped
     return result
