@@ -30,3 +30,19 @@ def test_screenshot_script_renders_every_step(tmp_path: Path) -> None:
     guide = (ROOT / "docs" / "guide.md").read_text()
     for name in pictures:
         assert f"images/{name}" in guide
+
+
+def test_the_guides_example_miniapp_loads_and_checks(tmp_path: Path) -> None:
+    import re
+
+    from designer.core.project import open_project
+
+    guide = (ROOT / "docs" / "guide.md").read_text()
+    [example] = re.findall(r"```javascript\n(.*?)```", guide, re.S)
+    path = tmp_path / "example.miniapp.js"
+    path.write_text(example)
+    project = open_project(path)
+    errors = [d for d in project.check() if d.severity == "error"]
+    assert errors == []
+    sync = project.app.sync
+    assert sync is not None and sync.handlers["order.updated"].shape == "resource"

@@ -590,3 +590,11 @@ def test_values_are_checked_against_the_field_types() -> None:
     assert items[1]["qty"].status is FieldStatus.OK
     # Without types nothing is checked.
     assert compile_mapping({"sex": "gender"}).evaluate(record)["sex"].status == "ok"
+
+
+def test_a_transform_written_as_a_key_says_how_to_write_it() -> None:
+    mapping = compile_mapping({"name": {"compute": "localizedName", "path": "name"}})
+    [diag] = mapping.diagnostics
+    assert diag.code == "rule-shape" and diag.field == "name"
+    assert diag.fix == "write transform: 'compute', fn: 'localizedName'"
+    assert mapping.evaluate({"name": "x"})["name"].status is FieldStatus.ERROR

@@ -1041,6 +1041,20 @@ class _Compiler:
             return _LiteralRule(name, raw["value"])
         transform = raw.get("transform")
         if transform is None:
+            misplaced = next((k for k in TRANSFORMS if k in raw), None)
+            if misplaced is not None:
+                # { compute: 'joinPhone' } or { toString: true }: a transform
+                # written as a key.
+                written = raw[misplaced]
+                fix = f"write transform: {misplaced!r}"
+                if misplaced == "compute" and isinstance(written, str):
+                    fix += f", fn: {written!r}"
+                return self.invalid(
+                    name,
+                    "rule-shape",
+                    f"{misplaced!r} is a transform, not a key of the rule",
+                    fix,
+                )
             if "fn" in raw:
                 return self.invalid(
                     name,
