@@ -17,6 +17,7 @@ from designer.core.live import (
     PageFetched,
     PageSettings,
     Retrying,
+    SyncSummary,
     credential_keys,
     credentials_from_env,
 )
@@ -128,14 +129,27 @@ def run_sync(args: argparse.Namespace) -> int:
             progress=_progress,
             base_url=args.base_url,
         ) as session:
-            return await session.run(args.resource)
+            return await session.run(args.resource, into=partial)
 
+    # Filled as the run goes, so that Ctrl-C still reports what was fetched.
+    partial = SyncSummary(resource=args.resource)
     try:
         summary = asyncio.run(go())
     except LiveError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    if args.json:
+    except KeyboardInterrupt:
+        partial.cancelled = True
+        partial.stopped_because = partial.stopped_because or "interrupted (Ctrl-C)"
+        print("interrupted: the summary covers what was fetched", file=sys.stderr)
+        _print_summary(partial, as_json=args.json)
+        return 130
+    _print_summary(summary, as_json=args.json)
+    return 0 if summary.ok else 1
+
+
+def _print_summary(summary: SyncSummary, *, as_json: bool) -> None:
+    if as_json:
         print(json.dumps(summary.to_json(), indent=2, ensure_ascii=False))
     else:
         total = "?" if summary.total is None else summary.total
@@ -147,7 +161,6 @@ def run_sync(args: argparse.Namespace) -> int:
         print(f"stopped: {summary.stopped_because}")
         for error in summary.errors:
             print(f"error: {error}")
-    return 0 if summary.ok else 1
 
 
 def run_mock_provider(args: argparse.Namespace) -> int:

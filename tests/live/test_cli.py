@@ -153,3 +153,54 @@ def test_sync_reads_a_js_miniapp(samples, provider, tmp_path, capsys, monkeypatc
     )
     assert main(["sync", str(path), "--resource", "orders", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["records"] == 3
+
+
+def test_ctrl_c_during_sync_prints_the_partial_summary(tmp_path) -> None:
+    """SIGINT mid-run: exit 130 and a JSON summary of what was fetched."""
+    import json as _json
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from designer.core.live.mock_provider import start_mock_provider
+
+    root = Path(__file__).resolve().parents[2]
+    samples = root / "samples" / "salla" / "responses"
+    mock = start_mock_provider(samples, port=0, token="demo", slow_ms=300)
+    try:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "designer",
+                "sync",
+                str(root / "samples" / "salla" / "salla.miniapp.js"),
+                "--resource",
+                "orders",
+                "--base-url",
+                mock.url,
+                "--json",
+            ],
+            cwd=root,
+            env=dict(os.environ, SYNC_DESIGNER_TOKEN="demo"),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and len(mock.requests) < 3:
+            time.sleep(0.05)
+        assert len(mock.requests) >= 3
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=20)
+    finally:
+        mock.stop()
+    assert proc.returncode == 130, err
+    summary = _json.loads(out)
+    assert summary["cancelled"] is True
+    assert summary["requests"] >= 1
+    assert "demo" not in out + err
+    assert "Traceback" not in err
