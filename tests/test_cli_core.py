@@ -247,3 +247,11 @@ def test_export_refuses_literal_secret(
     code, out, _ = run(capsys, "export", app, "--redact", "--format", "json")
     assert code == 0
     assert "abcdef0123456789" not in out and "Bearer [[accessToken]]" in out
+
+
+def test_check_with_a_missing_samples_folder_says_so(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, out, err = run(capsys, "check", SALLA, "--samples", tmp_path / "nope")
+    assert code == 2 and out == ""
+    assert "no such folder of sample responses" in err

@@ -95,6 +95,14 @@ def _error(message: str) -> int:
 
 
 def _open(args: argparse.Namespace) -> Project | None:
+    samples = getattr(args, "samples", None)
+    if samples is not None and not samples.is_dir():
+        _error(
+            f"{samples}: no such folder of sample responses. Give the folder that "
+            "holds <resource>.json files, or leave --samples out to use responses/ "
+            "beside the MiniApp."
+        )
+        return None
     try:
         return open_project(
             args.manifest,

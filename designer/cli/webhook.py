@@ -95,7 +95,10 @@ def summary_json(result: WebhookResult) -> dict[str, Any]:
 
 def _print_result(result: WebhookResult) -> None:
     v = result.verification
-    print(f"event: {result.event} ({result.event_source or 'not found'})")
+    if result.event is None:
+        print("event: not found in this delivery")
+    else:
+        print(f"event: {result.event} ({result.event_source or 'given'})")
     print(f"verification: {v.status}: {v.reason}")
     if result.transaction_id is not None:
         t = result.transaction_id

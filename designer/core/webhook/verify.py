@@ -210,8 +210,9 @@ class _Check:
         if secret is None:
             return self.result(
                 VerificationStatus.SKIPPED,
-                f"no secret named {secret_key!r} in the tester's credentials; "
-                "add it to check signatures",
+                f"no value for the secret {secret_key!r}, so the signature was not "
+                "checked; give it (the window's Secret… button, or --secret-env "
+                "VAR on the command line) to check signatures",
                 "secret-missing",
             )
         header_name = self.config.header_name
