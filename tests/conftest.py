@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 
 # Before anything imports Qt.
@@ -10,6 +12,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Settings, recovery files and keyrings of the tests never touch the user's
 # own: every Qt location (and child processes) points into a throwaway folder.
 _HOME = tempfile.mkdtemp(prefix="sync-designer-tests-")
+atexit.register(shutil.rmtree, _HOME, ignore_errors=True)
 for _name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
     os.environ[_name] = os.path.join(_HOME, _name.lower())
 

@@ -20,9 +20,11 @@ from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
+    QFrame,
     QLabel,
     QMainWindow,
     QMessageBox,
+    QScrollArea,
     QTabWidget,
     QWidget,
 )
@@ -363,10 +365,15 @@ class MainWindow(QMainWindow):
             (1, self.live_panel, "Live API"),
             (2, self.webhook_view, "Webhooks"),
         ):
+            # In a scroll area: a wide form must not widen the whole window.
+            scroll = QScrollArea()
+            scroll.setWidgetResizable(True)
+            scroll.setFrameShape(QFrame.Shape.NoFrame)
+            scroll.setWidget(widget)
             old = self.center_tabs.widget(index)
             self.center_tabs.removeTab(index)
-            self.center_tabs.insertTab(index, widget, title)
-            if old is not None and old not in (self.live_panel, self.webhook_view):
+            self.center_tabs.insertTab(index, scroll, title)
+            if old is not None:
                 old.deleteLater()
         self.live_panel.set_current_record_provider(
             self.payload_view.model.current_record
@@ -388,6 +395,7 @@ class MainWindow(QMainWindow):
             and target.kind == "resource"
         ):
             self.document.set_payload(target, body)
+            self.payload_view.status_label.setText(f"{target}: {label}")
             self.center_tabs.setCurrentIndex(0)
             messages.info(f"Showing {label}")
 
