@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractItemModel,
     QMimeData,
     QModelIndex,
     QObject,
@@ -53,6 +52,7 @@ from designer.core.compute import REGISTRY
 from designer.ui import badges, messages
 from designer.ui import rules as rulebook
 from designer.ui.document import DesignerDocument, DocumentError, MappingTarget
+from designer.ui.twolevel import TwoLevelModel
 
 log = logging.getLogger(__name__)
 
@@ -105,8 +105,11 @@ class FieldRef:
         return f"{self.field}.{self.item_field}" if self.item_field else self.field
 
 
-class FieldListModel(QAbstractItemModel):
+class FieldListModel(TwoLevelModel):
     """Tree of a target's fields with their rules and preview status; a drop target."""
+
+    COLUMNS = len(HEADERS)
+    NODE = _Node
 
     #: A drop was refused; the text says why and what to do.
     dropRejected = Signal(str)
@@ -312,51 +315,12 @@ class FieldListModel(QAbstractItemModel):
 
     # -- QAbstractItemModel --------------------------------------------------
 
+    def top_rows(self) -> list[_Node]:
+        return self._roots
+
     def _node(self, index: QModelIndex) -> _Node | None:
-        if not index.isValid():
-            return None
-        node = index.internalPointer()
-        return node if isinstance(node, _Node) else None
-
-    def index(
-        self,
-        row: int,
-        column: int,
-        parent: QModelIndex | QPersistentModelIndex = QModelIndex(),  # noqa: B008
-    ) -> QModelIndex:
-        if column < 0 or column >= len(HEADERS):
-            return QModelIndex()
-        siblings = self._children(QModelIndex(parent))
-        if siblings is None or not 0 <= row < len(siblings):
-            return QModelIndex()
-        return self.createIndex(row, column, siblings[row])
-
-    def _children(self, parent: QModelIndex) -> list[_Node] | None:
-        if not parent.isValid():
-            return self._roots
-        node = self._node(parent)
-        if node is None or node.is_item or parent.column() != 0:
-            return None
-        return node.children
-
-    def parent(self, index: QModelIndex = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
-        node = self._node(index)
-        if node is None or node.parent is None:
-            return QModelIndex()
-        return self.createIndex(node.parent.row, 0, node.parent)
-
-    def rowCount(
-        self,
-        parent: QModelIndex | QPersistentModelIndex = QModelIndex(),  # noqa: B008
-    ) -> int:
-        children = self._children(QModelIndex(parent))
-        return len(children) if children is not None else 0
-
-    def columnCount(
-        self,
-        parent: QModelIndex | QPersistentModelIndex = QModelIndex(),  # noqa: B008
-    ) -> int:
-        return len(HEADERS)
+        node: _Node | None = self.node(index)
+        return node
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         if not index.isValid():

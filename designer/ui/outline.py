@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractItemModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import QHeaderView, QTreeView, QVBoxLayout, QWidget
 from designer.core.diagnostics import Severity
 from designer.ui import badges
 from designer.ui.document import DesignerDocument, MappingTarget
+from designer.ui.twolevel import TwoLevelModel
 
 COLUMN_NAME, COLUMN_KIND, COLUMN_BADGE = range(3)
 HEADERS = ("Name", "Maps into", "Problems")
@@ -52,8 +52,11 @@ class _Item:
     warnings: int = 0
 
 
-class OutlineModel(QAbstractItemModel):
+class OutlineModel(TwoLevelModel):
     """Two groups (resources, handlers) with one row per target."""
+
+    COLUMNS = len(HEADERS)
+    NODE = _Item
 
     def __init__(self, document: DesignerDocument, parent: QObject | None = None):
         super().__init__(parent)
@@ -131,51 +134,12 @@ class OutlineModel(QAbstractItemModel):
 
     # -- QAbstractItemModel ------------------------------------------------------
 
+    def top_rows(self) -> list[_Item]:
+        return self._groups
+
     def _item(self, index: QModelIndex) -> _Item | None:
-        if not index.isValid():
-            return None
-        item = index.internalPointer()
-        return item if isinstance(item, _Item) else None
-
-    def index(
-        self,
-        row: int,
-        column: int,
-        parent: QModelIndex | QPersistentModelIndex = QModelIndex(),  # noqa: B008
-    ) -> QModelIndex:
-        if not 0 <= column < len(HEADERS):
-            return QModelIndex()
-        siblings = self._siblings(QModelIndex(parent))
-        if siblings is None or not 0 <= row < len(siblings):
-            return QModelIndex()
-        return self.createIndex(row, column, siblings[row])
-
-    def _siblings(self, parent: QModelIndex) -> list[_Item] | None:
-        if not parent.isValid():
-            return self._groups
-        item = self._item(parent)
-        if item is None or item.parent is not None or parent.column() != 0:
-            return None
-        return item.children
-
-    def parent(self, index: QModelIndex = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
-        item = self._item(index)
-        if item is None or item.parent is None:
-            return QModelIndex()
-        return self.createIndex(item.parent.row, 0, item.parent)
-
-    def rowCount(
-        self,
-        parent: QModelIndex | QPersistentModelIndex = QModelIndex(),  # noqa: B008
-    ) -> int:
-        siblings = self._siblings(QModelIndex(parent))
-        return len(siblings) if siblings is not None else 0
-
-    def columnCount(
-        self,
-        parent: QModelIndex | QPersistentModelIndex = QModelIndex(),  # noqa: B008
-    ) -> int:
-        return len(HEADERS)
+        item: _Item | None = self.node(index)
+        return item
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         item = self._item(QModelIndex(index))
