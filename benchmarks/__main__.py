@@ -25,17 +25,13 @@ from benchmarks._common import Row, print_table
 ROOT = Path(__file__).resolve().parents[1]
 
 #: Modules under benchmarks/ with ``run(quick) -> list[Row]``, in table order.
-BENCHMARKS = ("bench_start", "bench_tree", "bench_mapping", "bench_live")
-#: The live preview benchmark (1,000 and 10,000 records), written on its own
-#: branch: included when benchmarks/bench_preview.py exists.
-PREVIEW = "bench_preview"
-
-
-def _modules() -> list[str]:
-    names = list(BENCHMARKS)
-    if (ROOT / "benchmarks" / f"{PREVIEW}.py").is_file():
-        names.insert(2, PREVIEW)
-    return names
+BENCHMARKS = (
+    "bench_start",
+    "bench_tree",
+    "bench_preview",
+    "bench_mapping",
+    "bench_live",
+)
 
 
 def _runner(name: str) -> Callable[[bool], list[Row]] | None:
@@ -55,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     rows: list[Row] = []
     notes: list[str] = []
-    for name in _modules():
+    for name in BENCHMARKS:
         if args.only and name not in args.only:
             continue
         started = time.perf_counter()
