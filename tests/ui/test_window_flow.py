@@ -255,3 +255,51 @@ def test_dry_run_records_flow_into_the_preview(qtbot, window: MainWindow) -> Non
     wait_preview(qtbot, window)
     assert window.preview.model.record_count() == 3
     assert cell(window, 2, "orderNumber") == '"102"'
+
+
+def test_sent_delivery_shows_up_verified_routed_and_mapped(
+    qtbot, window: MainWindow, app_copy: Path
+) -> None:
+    """`sync-designer send` to the window's receiver: verified, routed, mapped."""
+    import os
+    import subprocess
+    import sys
+
+    bench = window.webhook_view
+    bench.set_secret(bench.secret_key or "webhookSecret", "s3cret-for-tests")
+    receiver = bench.start_receiver(0)
+    assert receiver is not None
+    try:
+        payload = app_copy.parent / "webhooks" / "order.created.json"
+        sent = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "designer",
+                "send",
+                str(app_copy),
+                "--payload",
+                str(payload),
+                "--to",
+                receiver.url,
+                "--secret-env",
+                "SALLA_TEST_SECRET",
+            ],
+            cwd=ROOT,
+            env=dict(os.environ, SALLA_TEST_SECRET="s3cret-for-tests"),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert sent.returncode == 0, sent.stderr
+        qtbot.waitUntil(lambda: len(bench.captured) == 1, timeout=10_000)
+    finally:
+        bench.stop_receiver()
+    bench.select_captured(0)
+    result = bench.result
+    assert result is not None
+    assert result.verification.status == "valid"
+    assert result.handler == "order.created"
+    body = json.loads(payload.read_text(encoding="utf-8"))
+    assert result.record["code"] == str(body["data"]["id"])
+    assert "s3cret-for-tests" not in sent.stdout + sent.stderr
