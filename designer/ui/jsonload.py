@@ -143,11 +143,11 @@ class JsonLoad(QObject):
     cancelled = Signal()
 
     def __init__(self, path: Path, parent: QObject | None = None) -> None:
-        # Owned by a Qt parent so that the worker thread never holds the last
-        # reference (see workers.Job); deleted in the GUI thread once it ends.
+        # Owned by a Qt parent, so that the worker thread, which holds a
+        # reference while it runs, never destroys it (see workers.Job). It is
+        # not deleted when it ends: a deleteLater could drop the queued
+        # signals still on their way to the parent.
         super().__init__(parent if parent is not None else QCoreApplication.instance())
-        for signal in (self.finished, self.failed, self.cancelled):
-            signal.connect(self.deleteLater)
         self.path = path
         self._cancel = threading.Event()
         self._done = threading.Event()
