@@ -1046,14 +1046,14 @@ class _Compiler:
                 # { compute: 'joinPhone' } or { toString: true }: a transform
                 # written as a key.
                 written = raw[misplaced]
-                fix = f"write transform: {misplaced!r}"
+                advice = f"write transform: {misplaced!r}"
                 if misplaced == "compute" and isinstance(written, str):
-                    fix += f", fn: {written!r}"
+                    advice += f", fn: {written!r}"
                 return self.invalid(
                     name,
                     "rule-shape",
                     f"{misplaced!r} is a transform, not a key of the rule",
-                    fix,
+                    advice,
                 )
             if "fn" in raw:
                 return self.invalid(
